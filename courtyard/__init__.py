@@ -1,0 +1,180 @@
+"""Courtyard (掌上四合院): an online courtyard for every building's residents."""
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .config import ROOT, Config
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_conn, _record):
+    """WAL + synchronous=NORMAL: a commit no longer fsyncs the journal and stalls every socket."""
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=config.INSTANCE_DIR)
+    app.config.update(config.as_dict())
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        (ROOT / "instance").mkdir(exist_ok=True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"check_same_thread": False, "timeout": 5}}
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+    _init_extensions(app)
+    _init_security(app)
+    _init_errors(app)
+    _init_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "courtyard" / "migrations"), render_as_batch=True,
+                    compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["COURTYARD_ASYNC"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config["CORS_ORIGINS"] or None,  # None: same origin only
+        max_http_buffer_size=64 * 1024,
+        manage_session=False,
+        ping_interval=25,
+        ping_timeout=20,
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    app.jinja_env.globals["_locale_name"] = i18n.current_locale_name
+    i18n.init_app(app)
+
+
+def _init_security(app: Flask) -> None:
+    from .accounts import services as accounts
+    from .extensions import csrf, login_manager, talisman
+
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the reverse proxy (docs/deployment.md)
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": "'self' data: blob:",
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "connect-src": "'self' ws: wss:",
+            "frame-ancestors": "'none'",
+            "form-action": "'self'",
+        },
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+
+    @login_manager.user_loader
+    def load_user(session_id):
+        return accounts.user_by_session_id(session_id)
+
+    @login_manager.request_loader
+    def load_from_bearer(req):
+        header = req.headers.get("Authorization", "")
+        if header[:7].lower() == "bearer ":
+            raw = header[7:].strip()
+            g.bearer_token = raw
+            return accounts.user_for_token(raw)
+        return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, url_for
+        from .api import error_response, wants_json
+        from .errors import Unauthenticated
+        if wants_json():
+            return error_response(Unauthenticated())
+        return redirect(url_for("accounts.login", next=request.full_path))
+
+    @app.before_request
+    def check_csrf():
+        """CSRF for every cookie-authenticated write; bearer-token API calls need none."""
+        if request.method in SAFE_METHODS:
+            return
+        if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
+            return
+        from .api import wants_json
+        if wants_json() and not session.get("_user_id"):
+            return  # no cookie identity to ride on; nothing to forge
+        csrf.protect()
+
+
+def _init_errors(app: Flask) -> None:
+    from flask import flash, redirect
+    from .api import error_response, http_error_as_domain, wants_json
+    from .errors import BadRequest, DomainError, TooLarge
+
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        if wants_json():
+            return error_response(err)
+        return render_template("error.html", error=err), err.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        from flask_babel import gettext as _
+        if wants_json():
+            return error_response(BadRequest(_("Missing or expired CSRF token.")))
+        flash(_("Your form had expired. Please try again."), "error")
+        return redirect(request.referrer or "/")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        err = http_error_as_domain(exc)
+        if exc.code == 413:
+            err = TooLarge()
+        if wants_json():
+            return error_response(err)
+        return render_template("error.html", error=err), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+        db.session.rollback()
+        if wants_json():
+            resp = jsonify({"error": {"code": "internal", "message": "Internal error"}})
+            return resp, 500
+        return render_template("error.html", error=None), 500
+
+
+def _init_blueprints(app: Flask) -> None:
+    from . import api, cli, realtime
+    from .accounts.views import bp as accounts_bp
+    from .places.views import bp as places_bp
+    from .web import bp as web_bp
+
+    api.init_app(app)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(places_bp)
+    cli.init_app(app)
+    realtime.init_app(app)

@@ -1,0 +1,176 @@
+"""Accounts: creating people, checking passwords, sessions and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import clock
+from ..errors import Forbidden, Invalid, RateLimited, Unauthenticated
+from ..extensions import db
+from ..validation import Fields
+from . import throttle
+from .models import ApiToken, User
+
+LOGIN_RE = re.compile(r"^[A-Za-z0-9_.\-@]{3,64}$")
+PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
+MIN_PASSWORD = 8
+# A constant hash to compare against when the login is unknown, so that both answers
+# take the same time and say the same thing.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)  # scrypt, Werkzeug's default
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234: keep the first three and last four digits."""
+    if not phone:
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def check_user_fields(f: Fields, *, login, password, display_name, phone, new_login: bool = True):
+    login_v = f.text("login", login, max_len=64)
+    if login_v is not None and not LOGIN_RE.match(login_v):
+        f.add("login", _l("Use 3–64 letters, digits or . _ - @"))
+    if login_v and new_login and "login" not in f.errors and db.session.scalar(
+            sa.select(sa.exists().where(sa.func.lower(User.login) == login_v.lower()))):
+        f.add("login", _l("This login is taken."))
+    pw = f.text("password", password, max_len=128, strip=False)
+    if pw is not None and len(pw) < MIN_PASSWORD:
+        f.add("password", _l("Must be at least %(n)s characters.", n=MIN_PASSWORD))
+    name = f.text("display_name", display_name, max_len=64)
+    phone_v = f.text("phone", phone, max_len=32, required=False)
+    if phone_v and not PHONE_RE.match(phone_v):
+        f.add("phone", _l("Not a phone number."))
+    return login_v, pw, name, phone_v
+
+
+def new_user(*, login, password, display_name, phone=None, is_street_admin=False) -> User:
+    """Validate and add a user to the session (no commit): the building block of create/register."""
+    f = Fields()
+    login, password, display_name, phone = check_user_fields(
+        f, login=login, password=password, display_name=display_name, phone=phone)
+    f.check()
+    user = User(login=login, password_hash=hash_password(password), display_name=display_name,
+                phone=phone or None, is_street_admin=is_street_admin)
+    db.session.add(user)
+    return user
+
+
+def create_user(actor, *, login, password, display_name, phone=None) -> User:
+    """An administrator creates an account. Raises Forbidden, Invalid."""
+    from ..places import permissions
+    if not permissions.can_create_user(actor):
+        raise Forbidden()
+    user = new_user(login=login, password=password, display_name=display_name, phone=phone)
+    db.session.commit()
+    return user
+
+
+def create_admin(login: str, password: str, display_name: str | None = None) -> User:
+    """The first street administrator (CLI). An existing login is promoted and its password reset."""
+    user = db.session.scalar(sa.select(User).where(User.login == login))
+    if user is None:
+        user = new_user(login=login, password=password, display_name=display_name or login,
+                        is_street_admin=True)
+    else:
+        f = Fields()
+        check_user_fields(f, login=login, password=password, display_name=user.display_name,
+                          phone=None, new_login=False)
+        f.check()
+        user.password_hash = hash_password(password)
+        user.is_street_admin = True
+    db.session.commit()
+    return user
+
+
+def authenticate(login, password, address: str) -> User:
+    """Check a login and password. Raises Invalid (missing fields), Unauthenticated, RateLimited.
+
+    An unknown login and a wrong password get the same answer. Failures are counted per
+    login and per address; once a budget is spent, failures answer RateLimited, but a
+    correct password still logs in.
+    """
+    f = Fields()
+    login = f.text("login", login, max_len=64)
+    password = f.text("password", password, max_len=128, strip=False)
+    f.check()
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.login) == login.lower()))
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if ok and user is not None and user.is_active:
+        return user
+    wait = throttle.exhausted(login, address)
+    throttle.record_failure(login, address)
+    if wait is not None:
+        raise RateLimited(retry_after=wait)
+    raise Unauthenticated(_l("Wrong login or password."))
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    f = Fields()
+    if not check_password_hash(user.password_hash, old or ""):
+        f.add("old_password", _l("Wrong password."))
+    pw = f.text("password", new, max_len=128, strip=False)
+    if pw is not None and len(pw) < MIN_PASSWORD:
+        f.add("password", _l("Must be at least %(n)s characters.", n=MIN_PASSWORD))
+    f.check()
+    user.password_hash = hash_password(pw)
+    user.session_epoch += 1
+    db.session.commit()
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """A new bearer token for `user`; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, digest=_digest(raw)))
+    db.session.commit()
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.digest == _digest(raw),
+                                                        ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def revoke_token(raw: str) -> None:
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.digest == _digest(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = clock.now()
+        db.session.commit()
+
+
+def user_by_session_id(session_id: str) -> User | None:
+    """Flask-Login's user loader: '<id>:<epoch>'; an old epoch means logged out everywhere."""
+    try:
+        uid, epoch = (int(x) for x in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_epoch != epoch or not user.is_active:
+        return None
+    return user
+
+
+def require_user(user) -> User:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthenticated()
+    return user

@@ -1,0 +1,111 @@
+"""The /api/v1 blueprint and the few helpers every JSON route uses."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import BadRequest, Invalid, Unauthenticated
+from ..extensions import db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# endpoint -> documentation, read by courtyard/api/openapi.py
+DOCS: dict[str, dict[str, Any]] = {}
+
+
+class Body(BaseModel):
+    """Base of request bodies: shapes and types only; the services hold the rules."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def doc(*, body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+        status: int = 200, tag: str | None = None, auth: bool = True, paginated: bool = False):
+    """Describe a route for the OpenAPI document. The route list itself comes from the URL map."""
+    def deco(fn):
+        DOCS[f"{bp.name}.{fn.__name__}"] = {"body": body, "query": query, "status": status,
+                                            "tag": tag, "auth": auth, "paginated": paginated,
+                                            "summary": (fn.__doc__ or "").strip().splitlines()[0:1]}
+        return fn
+    return deco
+
+
+def login_required(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise Unauthenticated()
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+_MESSAGES = {
+    "missing": _l("This field is required."),
+    "string_type": _l("Must be text."),
+    "int_type": _l("Must be a whole number."),
+    "int_parsing": _l("Must be a whole number."),
+    "bool_type": _l("Must be true or false."),
+    "bool_parsing": _l("Must be true or false."),
+    "list_type": _l("Must be a list."),
+    "dict_type": _l("Must be an object."),
+    "model_type": _l("Must be an object."),
+    "float_type": _l("Must be a number."),
+    "float_parsing": _l("Must be a number."),
+    "decimal_parsing": _l("Must be a number."),
+    "literal_error": _l("Not one of the allowed values."),
+    "enum": _l("Not one of the allowed values."),
+    "datetime_parsing": _l("Must be a date and time (ISO 8601)."),
+    "datetime_type": _l("Must be a date and time (ISO 8601)."),
+    "greater_than_equal": _l("Too small."),
+    "less_than_equal": _l("Too large."),
+}
+
+
+def _fields_from(err: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for e in err.errors():
+        name = ".".join(str(p) for p in e["loc"]) or "body"
+        fields.setdefault(name, _MESSAGES.get(e["type"], _l("Invalid value.")))
+    return fields
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """The JSON body as `model`: BadRequest if it is not a JSON object, Invalid on wrong fields."""
+    if not request.is_json:
+        raise BadRequest(_l("Send a JSON body with Content-Type: application/json."))
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest(_l("The body is not a JSON object."))
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise Invalid(fields=_fields_from(err))
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as err:
+        raise Invalid(fields=_fields_from(err))
+
+
+class PageQuery(Body):
+    page: int = 1
+    per_page: int = 20
+
+
+def paginate(select: sa.Select, to_json, *, max_per_page: int = 100) -> dict:
+    q = parse_query(PageQuery)
+    if q.page < 1 or not 1 <= q.per_page <= max_per_page:
+        raise Invalid(fields={**({"page": _l("Must be 1 or more.")} if q.page < 1 else {}),
+                              **({"per_page": _l("Must be between 1 and %(n)s.", n=max_per_page)}
+                                 if not 1 <= q.per_page <= max_per_page else {})})
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    rows = db.session.scalars(select.limit(q.per_page).offset((q.page - 1) * q.per_page)).all()
+    return {"items": [to_json(r) for r in rows], "page": q.page, "per_page": q.per_page, "total": total}

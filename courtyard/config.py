@@ -1,0 +1,82 @@
+"""Settings from the environment (CONTRACT §1). A `.env` file may supply them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def normalise_database_url(url: str) -> str:
+    """Give a plain PostgreSQL URL our green-thread-safe driver (pg8000).
+
+    psycopg 3 blocks eventlet's hub; pg8000 is pure Python and talks over the
+    (monkey-patched) socket module, so a slow query yields to other greenlets.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+pg8000://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    def __init__(self, env: dict[str, str] | None = None):
+        if env is None:
+            load_dotenv(ROOT / ".env")
+            env = dict(os.environ)
+        self.ENV = env.get("COURTYARD_ENV", "development")
+        secret = env.get("SECRET_KEY")
+        if self.ENV == "production" and not secret:
+            raise RuntimeError("SECRET_KEY is required when COURTYARD_ENV=production")
+        self.SECRET_KEY = secret or "dev-only-not-secret"
+        instance = ROOT / "instance"
+        self.INSTANCE_DIR = str(instance)
+        default_db = f"sqlite:///{instance / 'courtyard.sqlite3'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db)
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        mode = env.get("COURTYARD_ASYNC", "eventlet")
+        if mode not in ASYNC_MODES:
+            raise RuntimeError(f"COURTYARD_ASYNC must be one of {', '.join(ASYNC_MODES)}")
+        self.COURTYARD_ASYNC = mode
+        self.HOST = env.get("HOST", "127.0.0.1")
+        self.PORT = int(env.get("PORT", "5000"))
+        # Origins allowed to open a Socket.IO connection besides the app's own.
+        self.CORS_ORIGINS = [o for o in env.get("CORS_ORIGINS", "").split(",") if o]
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
+        self.SESSION_COOKIE_SECURE = self.ENV == "production"
+
+    # Static settings shared by every environment.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in one place: courtyard/__init__.py
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins answered with 429 once either budget is spent.
+    LOGIN_FAILURES_PER_LOGIN = "10/15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "50/15 minutes"
+    TESTING = False
+    STREET_NAME = "方庄街道"
+
+    def as_dict(self) -> dict:
+        names = set(dir(type(self))) | set(vars(self))
+        return {k: getattr(self, k) for k in names if k.isupper()}
+
+
+class TestConfig(Config):
+    def __init__(self, database_url: str, env: dict[str, str] | None = None, **overrides):
+        super().__init__(env or {"COURTYARD_ASYNC": "threading"})
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.TESTING = True
+        self.SECRET_KEY = "test"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        for k, v in overrides.items():
+            setattr(self, k, v)

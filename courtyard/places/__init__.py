@@ -1,0 +1,1 @@
+"""The map (communities, buildings, courtyards, units, organizations) and who holds which role where."""

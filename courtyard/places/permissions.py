@@ -1,0 +1,149 @@
+"""Who may see and do what with places and roles. The one place these rules live.
+
+Every predicate takes the acting user first. List queries (`visible_courtyards`) and
+object checks (`can_view_courtyard`) are built from the same clauses so they agree.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..extensions import db
+from .models import (Building, Community, CommunityStaff, Courtyard, Membership,
+                     MembershipStatus, OrganizationMember, Role)
+
+MODERATOR_ROLES = (Role.secretary, Role.building_lead)
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_street_admin(user) -> bool:
+    return _authenticated(user) and user.is_street_admin
+
+
+def staff_community_ids(user) -> set[int]:
+    if not _authenticated(user):
+        return set()
+    return set(db.session.scalars(
+        sa.select(CommunityStaff.community_id).where(CommunityStaff.user_id == user.id)))
+
+
+def organization_ids(user) -> set[int]:
+    if not _authenticated(user):
+        return set()
+    return set(db.session.scalars(
+        sa.select(OrganizationMember.organization_id).where(OrganizationMember.user_id == user.id)))
+
+
+def active_membership(user, courtyard: Courtyard) -> Membership | None:
+    if not _authenticated(user):
+        return None
+    return db.session.scalar(sa.select(Membership).where(
+        Membership.courtyard_id == courtyard.id, Membership.user_id == user.id,
+        Membership.status == MembershipStatus.active))
+
+
+def is_community_staff(user, community: Community | int) -> bool:
+    cid = community if isinstance(community, int) else community.id
+    return is_street_admin(user) or cid in staff_community_ids(user)
+
+
+def is_any_staff(user) -> bool:
+    return is_street_admin(user) or bool(staff_community_ids(user))
+
+
+def _visible_clause(user):
+    """SQL condition on Courtyard for the courtyards `user` belongs to or oversees."""
+    if is_street_admin(user):
+        return sa.true()
+    member = sa.select(Membership.courtyard_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.active)
+    staff = sa.select(Building.id).join(
+        CommunityStaff, CommunityStaff.community_id == Building.community_id).where(
+        CommunityStaff.user_id == user.id)
+    return sa.or_(Courtyard.id.in_(member), Courtyard.building_id.in_(staff))
+
+
+def visible_courtyards(user) -> sa.Select:
+    if not _authenticated(user):
+        return sa.select(Courtyard).where(sa.false())
+    return sa.select(Courtyard).where(_visible_clause(user))
+
+
+def can_view_courtyard(user, courtyard: Courtyard) -> bool:
+    if not _authenticated(user):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Courtyard.id == courtyard.id, _visible_clause(user)))))
+
+
+def can_moderate_courtyard(user, courtyard: Courtyard) -> bool:
+    """Secretary or building lead of the courtyard, or staff over its community."""
+    if is_community_staff(user, courtyard.building.community_id):
+        return True
+    m = active_membership(user, courtyard)
+    return m is not None and m.role in MODERATOR_ROLES
+
+
+can_approve_members = can_moderate_courtyard
+
+
+# Administration (CONTRACT §4: street administrators; community staff within their community)
+def can_create_community(user) -> bool:
+    return is_street_admin(user)
+
+
+def can_manage_community(user, community: Community) -> bool:
+    return is_community_staff(user, community)
+
+
+def can_create_organization(user) -> bool:
+    return is_street_admin(user)
+
+
+def can_manage_organization(user, organization) -> bool:
+    return is_street_admin(user)
+
+
+def can_create_user(user) -> bool:
+    return is_any_staff(user)
+
+
+def can_manage_courtyard_members(user, courtyard: Courtyard) -> bool:
+    return is_community_staff(user, courtyard.building.community_id)
+
+
+def can_appoint_community_staff(user, community: Community) -> bool:
+    return is_street_admin(user)
+
+
+def can_use_admin(user) -> bool:
+    return is_any_staff(user)
+
+
+def manageable_communities(user) -> sa.Select:
+    if is_street_admin(user):
+        return sa.select(Community).order_by(Community.id)
+    return sa.select(Community).where(Community.id.in_(staff_community_ids(user) or {-1})).order_by(Community.id)
+
+
+def can_see_phone(viewer, subject: User) -> bool:
+    """The person, street administrators, and those who look after a courtyard the person belongs to."""
+    if not _authenticated(viewer):
+        return False
+    if viewer.id == subject.id or viewer.is_street_admin:
+        return True
+    courtyard_ids = list(db.session.scalars(
+        sa.select(Membership.courtyard_id).where(Membership.user_id == subject.id)))
+    if not courtyard_ids:
+        return False
+    staff_of = staff_community_ids(viewer)
+    if staff_of and db.session.scalar(sa.select(sa.exists().where(
+            Courtyard.id.in_(courtyard_ids), Courtyard.building_id == Building.id,
+            Building.community_id.in_(staff_of)))):
+        return True
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Membership.user_id == viewer.id, Membership.courtyard_id.in_(courtyard_ids),
+        Membership.status == MembershipStatus.active, Membership.role.in_(MODERATOR_ROLES)))))

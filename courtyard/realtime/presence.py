@@ -1,0 +1,55 @@
+"""Who is connected, per courtyard and per topic.
+
+Kept in this process's memory: correct for one server process. With several processes
+behind a Redis queue each counts its own sockets (see docs/deployment.md).
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+_lock = threading.Lock()
+_rooms: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+
+def enter(room: str, user_id: int, sid: str) -> int:
+    with _lock:
+        _rooms[room][user_id].add(sid)
+        return len(_rooms[room])
+
+
+def leave(room: str, user_id: int, sid: str) -> int:
+    with _lock:
+        people = _rooms.get(room)
+        if not people:
+            return 0
+        sids = people.get(user_id)
+        if sids:
+            sids.discard(sid)
+            if not sids:
+                del people[user_id]
+        count = len(people)
+        if not people:
+            del _rooms[room]
+        return count
+
+
+def count(room: str) -> int:
+    with _lock:
+        return len(_rooms.get(room, ()))
+
+
+def online_in_courtyard(courtyard_id: int) -> int:
+    return count(f"courtyard:{courtyard_id}")
+
+
+def clear() -> None:
+    with _lock:
+        _rooms.clear()
+
+
+def leave_everywhere(user_id: int, sid: str) -> list[tuple[str, int]]:
+    """Drop one socket from every room; returns (room, new count) for the rooms it left."""
+    with _lock:
+        rooms = [room for room, people in _rooms.items() if sid in people.get(user_id, ())]
+    return [(room, leave(room, user_id, sid)) for room in rooms]
