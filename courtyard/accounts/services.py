@@ -174,3 +174,27 @@ def require_user(user) -> User:
     if user is None or not getattr(user, "is_authenticated", False):
         raise Unauthenticated()
     return user
+
+
+def register(*, invite_code, unit_id, login, password, display_name, phone=None, is_owner=False) -> User:
+    """A resident signs up with the building's invite code and picks their flat.
+
+    Creates the account and a pending membership in one transaction; the courtyard stays
+    invisible to them until the building lead or secretary approves. Raises Invalid.
+    """
+    from ..places import services as places
+    f = Fields()
+    try:
+        building = places.building_for_invite(invite_code)
+    except Invalid as err:
+        f.errors.update(err.fields)
+        building = None
+    check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone)
+    if building is not None:
+        places.unit_of(f, building.courtyard, unit_id, required=True)
+    f.check()
+    user = new_user(login=login, password=password, display_name=display_name, phone=phone)
+    db.session.flush()
+    places.request_membership(user, invite_code=invite_code, unit_id=unit_id, is_owner=is_owner, commit=False)
+    db.session.commit()
+    return user

@@ -202,7 +202,7 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
         role = Role(role)
     except ValueError:
         f.add("role", _l("Choose one of: %(choices)s", choices="resident, building_lead, secretary"))
-    unit = _unit_of(f, courtyard, unit_id, required=(role == Role.resident))
+    unit = unit_of(f, courtyard, unit_id, required=(role == Role.resident))
     if not isinstance(is_owner, bool):
         f.add("is_owner", _l("Must be true or false."))
     f.check()
@@ -221,7 +221,7 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
     return membership
 
 
-def _unit_of(f: Fields, courtyard: Courtyard, unit_id, *, required: bool) -> Unit | None:
+def unit_of(f: Fields, courtyard: Courtyard, unit_id, *, required: bool) -> Unit | None:
     if unit_id in (None, ""):
         if required:
             f.add("unit_id", _l("Choose your flat."))
@@ -286,7 +286,7 @@ def request_membership(user: User, *, invite_code, unit_id, is_owner=False, comm
     except Invalid as e:
         f.errors.update(e.fields)
         building = None
-    unit = _unit_of(f, building.courtyard, unit_id, required=True) if building else None
+    unit = unit_of(f, building.courtyard, unit_id, required=True) if building else None
     f.check()
     existing = db.session.scalar(sa.select(Membership).where(
         Membership.courtyard_id == building.courtyard.id, Membership.user_id == user.id))
