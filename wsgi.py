@@ -29,21 +29,41 @@ app = create_app()
 
 # eventlet's WSGI server accepts 1,024 connections by default; a busy courtyard street needs more.
 MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
+BACKLOG = 2048
+
+
+def _listener(host: str, port: int):
+    """The listening socket: inherited (COURTYARD_LISTEN_FD, e.g. socket activation or tests) or bound here."""
+    import socket
+
+    fd = os.environ.get("COURTYARD_LISTEN_FD")
+    if fd:
+        return socket.socket(fileno=int(fd))  # green after monkey-patching
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    return sock
 
 
 def serve() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
-    kwargs = {"host": host, "port": port, "allow_unsafe_werkzeug": True}
-    if MODE == "eventlet":
-        kwargs = {"host": host, "port": port, "max_size": MAX_CONNECTIONS, "log_output": False}
-    elif MODE == "gevent":
-        kwargs = {"host": host, "port": port, "log_output": False}
-    if MODE in ("eventlet", "gevent"):
-        import gc
+    if MODE == "threading":
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+        return
+    import gc
 
-        gc.freeze()  # long-lived start-up objects leave the collector's walk: lower tail latency
-    print(f"Courtyard on http://{host}:{port} ({MODE})", flush=True)
-    socketio.run(app, **kwargs)
+    sock = _listener(host, port)
+    gc.freeze()  # long-lived start-up objects leave the collector's walk: lower tail latency
+    print(f"Courtyard on http://{host}:{sock.getsockname()[1]} ({MODE})", flush=True)
+    if MODE == "eventlet":
+        import eventlet.wsgi
+
+        eventlet.wsgi.server(sock, app, max_size=MAX_CONNECTIONS, log_output=False)
+    else:
+        from gevent import pywsgi
+
+        pywsgi.WSGIServer(sock, app, log=None).serve_forever()
 
 
 if __name__ == "__main__":
