@@ -21,6 +21,11 @@ from .models import (Building, Community, CommunityStaff, Courtyard, Membership,
                      MembershipStatus, Organization, OrganizationMember, OrgKind, Role, Unit)
 
 MAX_AREA = Decimal("100000")
+# Longest names, the same for every door (pages, API, import-places); the columns hold these.
+COMMUNITY_NAME_MAX = 64
+BUILDING_NAME_MAX = 64
+UNIT_LABEL_MAX = 32
+ORG_NAME_MAX = 100
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud to elderly neighbours
 
 
@@ -53,7 +58,7 @@ def create_community(actor, *, name) -> Community:
     if not permissions.can_create_community(actor):
         raise Forbidden()
     f = Fields()
-    name = f.text("name", name, max_len=64)
+    name = f.text("name", name, max_len=COMMUNITY_NAME_MAX)
     if name:
         _unique(f, "name", db.session.scalar(sa.select(sa.exists().where(Community.name == name))))
     f.check()
@@ -67,7 +72,7 @@ def create_organization(actor, *, name, kind) -> Organization:
     if not permissions.can_create_organization(actor):
         raise Forbidden()
     f = Fields()
-    name = f.text("name", name, max_len=100)
+    name = f.text("name", name, max_len=ORG_NAME_MAX)
     if name:
         _unique(f, "name", db.session.scalar(sa.select(sa.exists().where(Organization.name == name))))
     try:
@@ -81,6 +86,11 @@ def create_organization(actor, *, name, kind) -> Organization:
     return org
 
 
+def check_area(f: Fields, field: str, value) -> Decimal | None:
+    """A unit's exclusive floor area in m²: positive, at most MAX_AREA, two decimals."""
+    return f.decimal(field, value, max_value=MAX_AREA)
+
+
 def _check_units(f: Fields, units, field: str = "units") -> list[tuple[str, Decimal]]:
     if units is None:
         return []
@@ -92,8 +102,8 @@ def _check_units(f: Fields, units, field: str = "units") -> list[tuple[str, Deci
         if not isinstance(unit, dict):
             f.add(f"{field}.{i}", _l("Must be an object with label and area_m2."))
             continue
-        label = f.text(f"{field}.{i}.label", unit.get("label"), max_len=32)
-        area = f.decimal(f"{field}.{i}.area_m2", unit.get("area_m2"), max_value=MAX_AREA)
+        label = f.text(f"{field}.{i}.label", unit.get("label"), max_len=UNIT_LABEL_MAX)
+        area = check_area(f, f"{field}.{i}.area_m2", unit.get("area_m2"))
         if label and label in seen:
             f.add(f"{field}.{i}.label", _l("Listed twice."))
         seen.add(label)
@@ -114,22 +124,29 @@ def _property_org(f: Fields, property_org_id) -> Organization | None:
     return org
 
 
+def new_building(community: Community, name: str, property_org: Organization | None = None) -> Building:
+    """A building with its courtyard and a fresh invite code, added to the session (no commit)."""
+    building = Building(community=community, name=name, property_org=property_org,
+                        invite_code=new_invite_code())
+    building.courtyard = Courtyard()
+    db.session.add(building)
+    return building
+
+
 def create_building(actor, community: Community, *, name, units=None, property_org_id=None) -> Building:
     """A building, its courtyard (created with it) and its units."""
     if not permissions.can_manage_community(actor, community):
         raise Forbidden()
     f = Fields()
-    name = f.text("name", name, max_len=64)
+    name = f.text("name", name, max_len=BUILDING_NAME_MAX)
     if name:
         _unique(f, "name", db.session.scalar(sa.select(sa.exists().where(
             Building.community_id == community.id, Building.name == name))))
     clean_units = _check_units(f, units)
     org = _property_org(f, property_org_id)
     f.check()
-    building = Building(community=community, name=name, property_org=org, invite_code=new_invite_code())
-    building.courtyard = Courtyard()
+    building = new_building(community, name, org)
     building.units = [Unit(label=label, area_m2=area) for label, area in clean_units]
-    db.session.add(building)
     db.session.commit()
     return building
 
@@ -139,7 +156,7 @@ def update_building(actor, building: Building, *, name=None, property_org_id=Non
         raise Forbidden()
     f = Fields()
     if name is not None:
-        name = f.text("name", name, max_len=64)
+        name = f.text("name", name, max_len=BUILDING_NAME_MAX)
         if name and name != building.name:
             _unique(f, "name", db.session.scalar(sa.select(sa.exists().where(
                 Building.community_id == building.community_id, Building.name == name))))
