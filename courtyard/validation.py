@@ -8,6 +8,17 @@ from flask_babel import lazy_gettext as _l
 from .errors import Invalid
 
 
+def unstorable(value: str) -> bool:
+    """Text no column can hold: a NUL, or a lone surrogate (which also derails a pg8000 connection)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 class Fields:
     """Collects field errors so that one Invalid names them all."""
 
@@ -25,6 +36,9 @@ class Fields:
             return None
         if not isinstance(value, str):
             self.add(field, _l("Must be text."))
+            return None
+        if unstorable(value):
+            self.add(field, _l("Contains characters that cannot be stored."))
             return None
         value = value.strip() if strip else value
         if len(value) < min_len:
