@@ -36,12 +36,24 @@ def new_invite_code() -> str:
             return code
 
 
-def get_or_404(model, ident):
+MAX_ID = 2**31 - 1  # the largest key a PostgreSQL INTEGER column holds
+
+
+def find(model, ident):
+    """The row with this id, or None for anything that cannot be one (not a whole number, out of range)."""
+    if isinstance(ident, bool) or (isinstance(ident, float) and not ident.is_integer()):
+        return None
     try:
         ident = int(ident)
-    except (TypeError, ValueError):
-        raise NotFound()
-    obj = db.session.get(model, ident)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 1 <= ident <= MAX_ID:
+        return None
+    return db.session.get(model, ident)
+
+
+def get_or_404(model, ident):
+    obj = find(model, ident)
     if obj is None:
         raise NotFound()
     return obj
@@ -114,10 +126,7 @@ def _check_units(f: Fields, units, field: str = "units") -> list[tuple[str, Deci
 def _property_org(f: Fields, property_org_id) -> Organization | None:
     if property_org_id in (None, ""):
         return None
-    try:
-        org = db.session.get(Organization, int(property_org_id))
-    except (TypeError, ValueError):
-        org = None
+    org = find(Organization, property_org_id)
     if org is None or org.kind != OrgKind.property:
         f.add("property_org_id", _l("Not a property company."))
         return None
@@ -196,10 +205,7 @@ def regenerate_invite_code(actor, courtyard: Courtyard) -> str:
 # --- roles ---------------------------------------------------------------------------------
 
 def _user(f: Fields, user_id) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        user = None
+    user = find(User, user_id)
     if user is None:
         f.add("user_id", _l("No such user."))
     return user
@@ -243,10 +249,7 @@ def unit_of(f: Fields, courtyard: Courtyard, unit_id, *, required: bool) -> Unit
         if required:
             f.add("unit_id", _l("Choose your flat."))
         return None
-    try:
-        unit = db.session.get(Unit, int(unit_id))
-    except (TypeError, ValueError):
-        unit = None
+    unit = find(Unit, unit_id)
     if unit is None or unit.building_id != courtyard.building_id:
         f.add("unit_id", _l("Not a flat of this building."))
         return None
