@@ -48,6 +48,8 @@ def _init_extensions(app: Flask) -> None:
     from . import i18n
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
+    from . import models  # noqa: F401  (the whole schema, for SQLAlchemy and Alembic)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "courtyard" / "migrations"), render_as_batch=True,
                     compare_type=True)

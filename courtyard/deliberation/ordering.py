@@ -1,0 +1,43 @@
+"""Per-topic serialisation of writes that are broadcast.
+
+A message is inserted, committed and published while its topic's lock is held, so
+publication order equals id order for every recipient. In one process a (green-aware)
+lock suffices; on PostgreSQL a session advisory lock extends it across processes,
+because the publish (through Redis) happens after the commit and must not be overtaken.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from ..extensions import db
+
+_guard = threading.Lock()
+_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
+ADVISORY_NAMESPACE = 0x70C1  # keeps our advisory keys apart from anyone else's
+
+
+def _local(topic_id: int) -> threading.Lock:
+    with _guard:
+        return _locks[topic_id]
+
+
+@contextlib.contextmanager
+def topic_lock(topic_id: int):
+    lock = _local(topic_id)
+    with lock:
+        if db.engine.dialect.name != "postgresql":
+            yield
+            return
+        # A dedicated connection: the advisory lock must outlive the session's commit.
+        with db.engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": ADVISORY_NAMESPACE, "id": topic_id})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:ns, :id)"), {"ns": ADVISORY_NAMESPACE, "id": topic_id})
+                conn.commit()

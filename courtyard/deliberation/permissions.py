@@ -1,0 +1,86 @@
+"""Who may see and do what with topics and messages. List queries and object checks share clauses."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..places import permissions as places
+from ..places.models import Courtyard
+from .models import Topic, TopicInvitation, TopicStatus
+
+CLOSED_STATES = (TopicStatus.closed, TopicStatus.withdrawn, TopicStatus.merged)
+
+
+def _invited_clause(user):
+    """Topics whose invitation names one of the user's organizations."""
+    orgs = places.organization_ids(user)
+    if not orgs:
+        return sa.false()
+    return Topic.id.in_(sa.select(TopicInvitation.topic_id).where(TopicInvitation.organization_id.in_(orgs)))
+
+
+def visible_topics(user) -> sa.Select:
+    """Every topic `user` may read: in courtyards they see, or invited into (进院解题)."""
+    if not places._authenticated(user):
+        return sa.select(Topic).where(sa.false())
+    in_courtyards = Topic.courtyard_id.in_(places.visible_courtyards(user).with_only_columns(Courtyard.id))
+    return sa.select(Topic).where(sa.or_(in_courtyards, _invited_clause(user)))
+
+
+def can_view_topic(user, topic: Topic) -> bool:
+    if not places._authenticated(user):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists(
+        visible_topics(user).where(Topic.id == topic.id).with_only_columns(Topic.id)))))
+
+
+def invited_organization_id(user, topic: Topic) -> int | None:
+    """The organization the user speaks for in this topic, if it was invited."""
+    orgs = places.organization_ids(user)
+    if not orgs:
+        return None
+    return db.session.scalar(sa.select(TopicInvitation.organization_id).where(
+        TopicInvitation.topic_id == topic.id, TopicInvitation.organization_id.in_(orgs))
+        .order_by(TopicInvitation.id).limit(1))
+
+
+def speaks_as_community_staff(user, topic: Topic) -> bool:
+    if places.active_membership(user, topic.courtyard) is not None:
+        return False
+    community_id = topic.courtyard.building.community_id
+    return community_id in places.staff_community_ids(user)
+
+
+def can_create_topic(user, courtyard: Courtyard) -> bool:
+    return places.active_membership(user, courtyard) is not None or places.is_community_staff(
+        user, courtyard.building.community_id)
+
+
+def can_moderate_topic(user, topic: Topic) -> bool:
+    return places.can_moderate_courtyard(user, topic.courtyard)
+
+
+def can_post(user, topic: Topic) -> bool:
+    """Readers may post while the topic is open for discussion and not locked."""
+    return can_view_topic(user, topic) and not topic.locked and topic.status not in CLOSED_STATES
+
+
+def can_support(user, topic: Topic) -> bool:
+    return places.active_membership(user, topic.courtyard) is not None
+
+
+def can_withdraw(user, topic: Topic) -> bool:
+    return places._authenticated(user) and topic.author_id == user.id
+
+
+def can_invite(user, topic: Topic) -> bool:
+    """The secretary (and community staff) bring organizations into a topic."""
+    return can_moderate_topic(user, topic)
+
+
+def can_report(user, topic: Topic) -> bool:
+    return can_view_topic(user, topic)
+
+
+def can_edit_blocked_words(user) -> bool:
+    return places.is_street_admin(user)

@@ -1,0 +1,282 @@
+"""Topics and their discussion: one function per act, shared by pages, the API and sockets.
+
+Each checks permission, validates, writes, commits, and publishes its facts after the
+commit (courtyard/events.py).
+"""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock, events
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..places import permissions as place_permissions
+from ..places.models import Courtyard
+from ..validation import Fields
+from . import payloads, permissions
+from .models import BlockedWord, Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
+from .ordering import topic_lock
+
+MESSAGE_MAX = 2000
+TITLE_MAX = 100
+BODY_MAX = 5000
+MAX_PHOTOS = 9
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Moderator transitions of CONTRACT §4: open → deliberating → decided → closed.
+MODERATOR_TRANSITIONS = {
+    TopicStatus.open: {TopicStatus.deliberating, TopicStatus.closed},
+    TopicStatus.deliberating: {TopicStatus.decided, TopicStatus.open, TopicStatus.closed},
+    TopicStatus.decided: {TopicStatus.closed, TopicStatus.deliberating},
+    TopicStatus.closed: {TopicStatus.open},
+}
+
+
+def clean_text(value: str | None) -> str | None:
+    """Text as typed, minus control characters (newlines and tabs stay)."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def check_blocked_words(f: Fields, field: str, text: str | None) -> None:
+    if not text:
+        return
+    words = db.session.scalars(sa.select(BlockedWord.word)).all()
+    lowered = text.lower()
+    hits = [w for w in words if w.lower() in lowered]
+    if hits:
+        f.add(field, _l("Please rephrase: “%(word)s” is not allowed here.", word=hits[0]))
+
+
+def get_topic(actor, topic_id) -> Topic:
+    """A topic the actor may read; NotFound otherwise (existence is private)."""
+    try:
+        topic = db.session.get(Topic, int(topic_id))
+    except (TypeError, ValueError):
+        topic = None
+    if topic is None or not permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    return topic
+
+
+def topics_in(actor, courtyard: Courtyard, *, status=None, category=None) -> sa.Select:
+    """The courtyard's topics, pinned first, then by latest activity. Raises Invalid on a bad filter."""
+    f = Fields()
+    q = sa.select(Topic).where(Topic.courtyard_id == courtyard.id)
+    if status:
+        try:
+            q = q.where(Topic.status == TopicStatus(status))
+        except ValueError:
+            f.add("status", _l("Not one of the allowed values."))
+    if category:
+        try:
+            q = q.where(Topic.category == Category(category))
+        except ValueError:
+            f.add("category", _l("Not one of the allowed values."))
+    f.check()
+    if not place_permissions.can_view_courtyard(actor, courtyard):
+        raise NotFound()
+    return q.order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
+
+
+def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_ids=()) -> Topic:
+    """Raise a topic (议题). Raises NotFound, Forbidden, Invalid; publishes topic.created."""
+    if not place_permissions.can_view_courtyard(actor, courtyard):
+        raise NotFound()
+    if not permissions.can_create_topic(actor, courtyard):
+        raise Forbidden()
+    f = Fields()
+    title = f.text("title", clean_text(title), max_len=TITLE_MAX)
+    body = f.text("body", clean_text(body), max_len=BODY_MAX)
+    try:
+        category = Category(category)
+    except ValueError:
+        f.add("category", _l("Choose a category."))
+    check_blocked_words(f, "title", title)
+    check_blocked_words(f, "body", body)
+    photos = _own_uploads(f, actor, photo_ids)
+    f.check()
+    now = clock.now()
+    topic = Topic(courtyard=courtyard, author=actor, title=title, body=body, category=category,
+                  status=TopicStatus.open, created_at=now, updated_at=now, last_activity_at=now)
+    topic.photos = [TopicPhoto(upload_id=u.id, position=i) for i, u in enumerate(photos)]
+    db.session.add(topic)
+    db.session.flush()
+    events.publish("topic.created", f"courtyard:{courtyard.id}", payloads.topic_json(topic))
+    db.session.commit()
+    return topic
+
+
+def _own_uploads(f: Fields, actor, photo_ids):
+    from ..uploads.models import Upload
+    if photo_ids is None:
+        return []
+    if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > MAX_PHOTOS:
+        f.add("photo_ids", _l("At most %(n)s photos.", n=MAX_PHOTOS))
+        return []
+    try:
+        ids = [int(i) for i in photo_ids]
+    except (TypeError, ValueError):
+        f.add("photo_ids", _l("Not one of your uploads."))
+        return []
+    uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids)))}
+    if any(i not in uploads or uploads[i].owner_id != actor.id for i in ids):
+        f.add("photo_ids", _l("Not one of your uploads."))
+        return []
+    return [uploads[i] for i in dict.fromkeys(ids)]
+
+
+def _touch(topic: Topic) -> None:
+    topic.updated_at = clock.now()
+    events.publish("topic.updated", f"courtyard:{topic.courtyard_id}", payloads.topic_json(topic))
+
+
+def change_status(actor, topic: Topic, status) -> Topic:
+    """Moderators move a topic along; its author may withdraw it. Raises Forbidden, Invalid, Conflict."""
+    try:
+        status = TopicStatus(status)
+    except ValueError:
+        raise Invalid(fields={"status": _l("Not one of the allowed values.")})
+    if status == TopicStatus.withdrawn:
+        if not (permissions.can_withdraw(actor, topic) or permissions.can_moderate_topic(actor, topic)):
+            raise Forbidden()
+        if topic.status in (TopicStatus.decided, TopicStatus.closed, TopicStatus.merged, TopicStatus.withdrawn):
+            raise Conflict()
+    elif status == TopicStatus.merged:
+        raise Invalid(fields={"status": _l("Merge a topic into another one instead.")})
+    else:
+        if not permissions.can_moderate_topic(actor, topic):
+            raise Forbidden()
+        if status not in MODERATOR_TRANSITIONS.get(topic.status, ()):
+            raise Conflict(_l("A topic cannot go from “%(a)s” to “%(b)s”.", a=topic.status.value, b=status.value))
+    old = topic.status
+    topic.status = status
+    _touch(topic)
+    from ..notifications import services as notifications
+    notifications.topic_status_changed(actor, topic, old)
+    db.session.commit()
+    return topic
+
+
+def support(actor, topic: Topic) -> Topic:
+    """我也遇到: idempotent per person."""
+    if not permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    if not permissions.can_support(actor, topic):
+        raise Forbidden()
+    exists = db.session.scalar(sa.select(sa.exists().where(
+        TopicSupport.topic_id == topic.id, TopicSupport.user_id == actor.id)))
+    if exists:
+        return topic
+    db.session.add(TopicSupport(topic_id=topic.id, user_id=actor.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return topic
+    db.session.execute(sa.update(Topic).where(Topic.id == topic.id)
+                       .values(support_count=Topic.support_count + 1))
+    db.session.refresh(topic)
+    _touch(topic)
+    db.session.commit()
+    return topic
+
+
+def has_supported(actor, topic: Topic) -> bool:
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        TopicSupport.topic_id == topic.id, TopicSupport.user_id == actor.id))))
+
+
+# --- messages ------------------------------------------------------------------------------
+
+def _check_message(body, client_id) -> tuple[str, str]:
+    f = Fields()
+    body = f.text("body", clean_text(body), max_len=MESSAGE_MAX)
+    client_id = f.text("client_id", client_id, max_len=64)
+    check_blocked_words(f, "body", body)
+    f.check()
+    return body, client_id
+
+
+def post_message(actor, topic: Topic, *, body, client_id) -> tuple[Message, bool]:
+    """Post to a topic's discussion. Returns (message, created).
+
+    A repeated client_id from the same author returns the first message and stores
+    nothing. The message is committed before anyone is told (message.posted), and
+    messages of a topic are published in id order. Raises NotFound, Forbidden, Invalid.
+    """
+    if not permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    body, client_id = _check_message(body, client_id)
+    earlier = _by_client_id(actor, client_id)
+    if earlier is not None:
+        return earlier, False
+    if not permissions.can_post(actor, topic):
+        raise Forbidden(_l("This topic is closed for discussion."))
+    org_id = permissions.invited_organization_id(actor, topic)
+    as_staff = org_id is None and permissions.speaks_as_community_staff(actor, topic)
+    with topic_lock(topic.id):
+        earlier = _by_client_id(actor, client_id)
+        if earlier is not None:
+            return earlier, False
+        now = clock.now()
+        message = Message(topic_id=topic.id, author_id=actor.id, body=body, client_id=client_id,
+                          organization_id=org_id, as_community_staff=as_staff, created_at=now)
+        db.session.add(message)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            earlier = _by_client_id(actor, client_id)
+            if earlier is None:
+                raise
+            return earlier, False
+        db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(
+            message_count=Topic.message_count + 1, last_activity_at=now))
+        events.publish("message.posted", f"topic:{topic.id}", payloads.message_json(message))
+        from ..notifications import services as notifications
+        notifications.message_posted(actor, topic, message)
+        db.session.commit()
+    return message, True
+
+
+def _by_client_id(actor, client_id: str) -> Message | None:
+    return db.session.scalar(sa.select(Message).where(Message.author_id == actor.id,
+                                                      Message.client_id == client_id))
+
+
+def messages_after(actor, topic: Topic, *, after=None, limit=None) -> list[Message]:
+    """Messages with id > after, ascending. Hidden ones only for moderators."""
+    if not permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    f = Fields()
+    try:
+        after = int(after) if after not in (None, "") else 0
+        if after < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        f.add("after", _l("Must be a message id."))
+    try:
+        limit = int(limit) if limit not in (None, "") else 100
+        if not 1 <= limit <= 500:
+            raise ValueError
+    except (TypeError, ValueError):
+        f.add("limit", _l("Must be between 1 and %(n)s.", n=500))
+    f.check()
+    q = sa.select(Message).where(Message.topic_id == topic.id, Message.id > after)
+    if not permissions.can_moderate_topic(actor, topic):
+        q = q.where(Message.hidden.is_(False))
+    return list(db.session.scalars(q.order_by(Message.id).limit(limit)))
+
+
+def latest_messages(actor, topic: Topic, *, limit: int = 50) -> list[Message]:
+    """The newest `limit` messages in ascending order, for a page's first render."""
+    if not permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    q = sa.select(Message).where(Message.topic_id == topic.id)
+    if not permissions.can_moderate_topic(actor, topic):
+        q = q.where(Message.hidden.is_(False))
+    return list(reversed(db.session.scalars(q.order_by(Message.id.desc()).limit(limit)).all()))

@@ -1,0 +1,6 @@
+"""Imports every domain's models so that SQLAlchemy and Alembic see the whole schema."""
+from .accounts.models import *  # noqa: F401,F403
+from .places.models import *  # noqa: F401,F403
+from .uploads.models import *  # noqa: F401,F403
+from .deliberation.models import *  # noqa: F401,F403
+from .notifications.models import *  # noqa: F401,F403

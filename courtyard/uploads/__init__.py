@@ -1,0 +1,1 @@
+"""Photo uploads: checked by content, EXIF stripped, served with safe headers."""
