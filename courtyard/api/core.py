@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import BadRequest, Invalid, Unauthenticated
+from ..errors import BadRequest, Forbidden, Invalid, Unauthenticated
 from ..extensions import db
+from ..validation import unstorable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,6 +35,13 @@ def doc(*, body: type[BaseModel] | None = None, query: type[BaseModel] | None = 
                                             "summary": (fn.__doc__ or "").strip().splitlines()[0:1]}
         return fn
     return deco
+
+
+def require(allowed: bool) -> None:
+    """Forbidden unless `allowed`: routes ask permissions.py before reading the body, so the
+    wrong role hears 403 whatever it sent (the service asks again)."""
+    if not allowed:
+        raise Forbidden()
 
 
 def login_required(fn):
@@ -75,6 +83,21 @@ def _fields_from(err: ValidationError) -> dict[str, str]:
     return fields
 
 
+def _unstorable_fields(data, path: str = "") -> dict[str, str]:
+    """Strings anywhere in `data` that no column can hold, by field path (units.0.label)."""
+    found: dict[str, str] = {}
+    if isinstance(data, str):
+        if unstorable(data):
+            found[path or "body"] = _l("Contains characters that cannot be stored.")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found.update(_unstorable_fields(value, f"{path}.{key}" if path else str(key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found.update(_unstorable_fields(value, f"{path}.{i}" if path else str(i)))
+    return found
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The JSON body as `model`: BadRequest if it is not a JSON object, Invalid on wrong fields."""
     if not request.is_json:
@@ -82,6 +105,8 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest(_l("The body is not a JSON object."))
+    if bad := _unstorable_fields(data):
+        raise Invalid(fields=bad)
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -89,8 +114,11 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
+    args = request.args.to_dict()
+    if bad := _unstorable_fields(args):
+        raise Invalid(fields=bad)
     try:
-        return model.model_validate(request.args.to_dict())
+        return model.model_validate(args)
     except ValidationError as err:
         raise Invalid(fields=_fields_from(err))
 
@@ -100,12 +128,28 @@ class PageQuery(Body):
     per_page: int = 20
 
 
-def paginate(select: sa.Select, to_json, *, max_per_page: int = 100) -> dict:
+MAX_PAGE = 100_000  # an offset beyond this is no one's real page, and overflows SQLite's integers
+
+
+def page_args(*, max_per_page: int = 100) -> tuple[int, int]:
+    """?page=&per_page=, checked: Invalid names the one that is out of range."""
     q = parse_query(PageQuery)
-    if q.page < 1 or not 1 <= q.per_page <= max_per_page:
-        raise Invalid(fields={**({"page": _l("Must be 1 or more.")} if q.page < 1 else {}),
-                              **({"per_page": _l("Must be between 1 and %(n)s.", n=max_per_page)}
-                                 if not 1 <= q.per_page <= max_per_page else {})})
+    fields = {}
+    if not 1 <= q.page <= MAX_PAGE:
+        fields["page"] = _l("Must be between 1 and %(n)s.", n=MAX_PAGE)
+    if not 1 <= q.per_page <= max_per_page:
+        fields["per_page"] = _l("Must be between 1 and %(n)s.", n=max_per_page)
+    if fields:
+        raise Invalid(fields=fields)
+    return q.page, q.per_page
+
+
+def page_json(items: list, page: int, per_page: int, total: int) -> dict:
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def paginate(select: sa.Select, to_json, *, max_per_page: int = 100) -> dict:
+    page, per_page = page_args(max_per_page=max_per_page)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    rows = db.session.scalars(select.limit(q.per_page).offset((q.page - 1) * q.per_page)).all()
-    return {"items": [to_json(r) for r in rows], "page": q.page, "per_page": q.per_page, "total": total}
+    rows = db.session.scalars(select.limit(per_page).offset((page - 1) * per_page)).all()
+    return page_json([to_json(r) for r in rows], page, per_page, total)

@@ -48,9 +48,11 @@ def build_document() -> dict:
         info = DOCS.get(rule.endpoint, {})
         view = current_app.view_functions[rule.endpoint]
         summary = ((view.__doc__ or "").strip().splitlines() or [rule.endpoint])[0]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for method in methods:
             status = str(info.get("status", 200))
-            op = {"operationId": rule.endpoint.split(".", 1)[1] + ("" if method in ("GET", "POST") else "_" + method.lower()),
+            name = rule.endpoint.split(".", 1)[1]
+            op = {"operationId": name if len(methods) == 1 else f"{name}_{method.lower()}",
                   "summary": summary, "tags": [info.get("tag") or "misc"], "parameters": list(params),
                   "responses": {status: {"description": "OK"},
                                 "default": {"description": "Error",

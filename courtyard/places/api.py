@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from typing import Literal
 
+import sqlalchemy as sa
 from flask import jsonify
 from flask_login import current_user
 from pydantic import Field
 
 from ..accounts import services as accounts
-from ..errors import NotFound
-from ..api.core import Body, bp, doc, login_required, paginate, parse_body
+from ..api.core import (Body, bp, doc, login_required, page_args, page_json, paginate, parse_body,
+                        parse_query, require)
+from ..errors import Invalid, NotFound
 from . import payloads, permissions, services
-from .models import Building, Community, Courtyard, Membership, Organization
+from .models import Building, Community, Courtyard, Membership, Organization, OrgKind
 
 
 class CommunityBody(Body):
@@ -56,6 +58,20 @@ class DecisionBody(Body):
     approve: bool
 
 
+class JoinBody(Body):
+    invite_code: str
+    unit_id: int
+    is_owner: bool = False
+
+
+class OrganizationQuery(Body):
+    kind: Literal["property", "department"] | None = None
+
+
+class UserQuery(Body):
+    q: str | None = None
+
+
 # --- administration ------------------------------------------------------------------------
 
 @bp.post("/admin/communities")
@@ -63,6 +79,7 @@ class DecisionBody(Body):
 @login_required
 def admin_create_community():
     """Create a community (street administrators)."""
+    require(permissions.can_create_community(current_user))
     body = parse_body(CommunityBody)
     return jsonify(payloads.community_json(services.create_community(current_user, name=body.name))), 201
 
@@ -81,6 +98,7 @@ def admin_list_communities():
 def admin_create_building(community_id):
     """Create a building with its courtyard and units."""
     community = services.get_or_404(Community, community_id)
+    require(permissions.can_manage_community(current_user, community))
     body = parse_body(BuildingBody)
     building = services.create_building(current_user, community, name=body.name,
                                         units=[u.model_dump() for u in body.units],
@@ -93,6 +111,7 @@ def admin_create_building(community_id):
 @login_required
 def admin_create_organization():
     """Create a property company or a city department (street administrators)."""
+    require(permissions.can_create_organization(current_user))
     body = parse_body(OrganizationBody)
     org = services.create_organization(current_user, name=body.name, kind=body.kind)
     return jsonify(payloads.organization_json(org)), 201
@@ -103,6 +122,7 @@ def admin_create_organization():
 @login_required
 def admin_create_user():
     """Create an account (street administrators and community staff)."""
+    require(permissions.can_create_user(current_user))
     body = parse_body(UserBody)
     user = accounts.create_user(current_user, login=body.login, password=body.password,
                                 display_name=body.display_name, phone=body.phone)
@@ -115,6 +135,7 @@ def admin_create_user():
 def admin_set_courtyard_member(courtyard_id):
     """Make a person a resident, building lead or secretary of a courtyard."""
     courtyard = services.get_or_404(Courtyard, courtyard_id)
+    require(permissions.can_manage_courtyard_members(current_user, courtyard))
     body = parse_body(CourtyardMemberBody)
     m = services.set_courtyard_member(current_user, courtyard, user_id=body.user_id, role=body.role,
                                       unit_id=body.unit_id, is_owner=body.is_owner)
@@ -127,6 +148,7 @@ def admin_set_courtyard_member(courtyard_id):
 def admin_add_organization_member(org_id):
     """Add a staff member to a property company or department."""
     org = services.get_or_404(Organization, org_id)
+    require(permissions.can_manage_organization(current_user, org))
     body = parse_body(UserRefBody)
     row = services.add_organization_member(current_user, org, user_id=body.user_id)
     return jsonify({"organization": payloads.organization_json(org),
@@ -139,13 +161,73 @@ def admin_add_organization_member(org_id):
 def admin_add_community_staff(community_id):
     """Appoint community staff (street administrators)."""
     community = services.get_or_404(Community, community_id)
+    require(permissions.can_appoint_community_staff(current_user, community))
     body = parse_body(UserRefBody)
     row = services.add_community_staff(current_user, community, user_id=body.user_id)
     return jsonify({"community": payloads.community_json(community),
                     "user": payloads.user_json(row.user, current_user)}), 201
 
 
+@bp.get("/admin/communities/<int:community_id>/buildings")
+@doc(tag="admin", paginated=True)
+@login_required
+def admin_list_buildings(community_id):
+    """Buildings of a community, with their courtyards, units and invite codes (its staff)."""
+    community = services.get_or_404(Community, community_id)
+    require(permissions.can_manage_community(current_user, community))
+    select = sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
+    return jsonify(paginate(select, lambda b: payloads.building_json(b, with_invite=True)))
+
+
+@bp.get("/admin/organizations")
+@doc(tag="admin", query=OrganizationQuery, paginated=True)
+@login_required
+def admin_list_organizations():
+    """Property companies and city departments, optionally of one kind (staff)."""
+    require(permissions.can_use_admin(current_user))
+    q = parse_query(OrganizationQuery)
+    select = sa.select(Organization).order_by(Organization.kind, Organization.name)
+    if q.kind is not None:
+        select = select.where(Organization.kind == OrgKind(q.kind))
+    return jsonify(paginate(select, payloads.organization_json))
+
+
+@bp.get("/admin/users")
+@doc(tag="admin", query=UserQuery, paginated=True)
+@login_required
+def admin_search_users():
+    """Accounts whose login, name or phone contains `q`, newest first (staff); phones masked as usual."""
+    require(permissions.can_create_user(current_user))
+    q = parse_query(UserQuery)
+    page, per_page = page_args()
+    users, total = accounts.search_users(current_user, q.q, page=page, per_page=per_page)
+    return jsonify(page_json([payloads.user_json(u, current_user) for u in users], page, per_page, total))
+
+
 # --- people and places ---------------------------------------------------------------------
+
+@bp.get("/invites/<code>")
+@doc(tag="places")
+@login_required
+def get_invite(code):
+    """The building an invite code belongs to, and its flats to pick from."""
+    try:
+        building = services.building_for_invite(code)
+    except Invalid:
+        raise NotFound()
+    return jsonify(payloads.invite_json(building))
+
+
+@bp.post("/join")
+@doc(body=JoinBody, status=201, tag="places")
+@login_required
+def join():
+    """Ask to join a building's courtyard with its invite code; pending until approved."""
+    body = parse_body(JoinBody)
+    m = services.request_membership(current_user, invite_code=body.invite_code, unit_id=body.unit_id,
+                                    is_owner=body.is_owner)
+    return jsonify(payloads.membership_json(m, current_user)), 201
+
 
 @bp.get("/courtyards")
 @doc(tag="places", paginated=True)

@@ -74,3 +74,10 @@ def me_json(user: User) -> dict:
                           | {f"{o.organization.kind.value}_staff" for o in roles["organizations"]}
                           | ({"street_admin"} if user.is_street_admin else set()))
     return out
+
+
+def invite_json(b: Building) -> dict:
+    """What an invite code shows someone about to join: the building and its flats, nothing more."""
+    return {"invite_code": b.invite_code, "courtyard_id": b.courtyard.id,
+            "building": {"id": b.id, "name": b.name}, "community": {"id": b.community_id, "name": b.community.name},
+            "units": [{"id": u.id, "label": u.label} for u in b.units]}
