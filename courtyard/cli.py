@@ -1,13 +1,24 @@
 """Commands of CONTRACT §1: init-db, seed-demo, create-admin, import-places."""
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
 from .errors import DomainError
+
+
+def _in_english(command):
+    """Commands speak English: outside a request there is no reader's language to pick."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+    return wrapper
 
 
 def _fail(err: DomainError) -> None:
@@ -28,6 +39,7 @@ def init_app(app: Flask) -> None:
     @click.argument("login")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     @click.option("--name", "display_name", default=None, help="Display name (defaults to the login).")
+    @_in_english
     def create_admin(login, password, display_name):
         """Create (or promote) a street administrator."""
         from .accounts.services import create_admin as create
@@ -38,6 +50,7 @@ def init_app(app: Flask) -> None:
         click.echo(f"street administrator '{user.login}' is ready")
 
     @app.cli.command("seed-demo")
+    @_in_english
     def seed_demo():
         """Load the demo street (idempotent); accounts are listed in README.md."""
         from .seed import seed_demo as seed
@@ -46,15 +59,20 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("import-places")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @_in_english
     def import_places(path):
-        """Import communities, buildings and units from a CSV sheet; all or nothing."""
+        """Import communities, buildings and units from a CSV sheet; all or nothing.
+
+        Columns: community, building, unit, area_m2, property_company (or the Chinese
+        headers 社区, 楼栋, 门牌/户号, 建筑面积(㎡), 物业公司); see docs/import-places.md.
+        """
         from .places.importer import ImportRejected, import_csv
         try:
             with open(path, "rb") as fh:
-                summary = import_csv(fh.read())
+                result = import_csv(fh.read())
         except ImportRejected as err:
             click.echo(f"error: {path} was not imported; nothing was written.", err=True)
             for line, reason in err.problems:
-                click.echo(f"  line {line}: {reason}", err=True)
+                click.echo(f"  {f'line {line}' if line else 'file'}: {reason}", err=True)
             sys.exit(1)
-        click.echo(summary)
+        click.echo(f"{path}: " + result.summary())
