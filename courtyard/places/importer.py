@@ -78,7 +78,8 @@ class ImportResult:
         return bool(sum(self.created.values()) or self.companies_assigned)
 
     def summary(self) -> str:
-        lines = [f"{self.rows} rows read ({self.encoding}, {self.delimiter}-separated)"]
+        lines = [f"{self.rows} rows read" + (f" ({self.encoding}, {self.delimiter}-separated)"
+                                             if self.encoding else "")]
         if self.skipped_lines:
             lines.append("lines above the header, skipped: " + ", ".join(map(str, self.skipped_lines)))
         if self.ignored_columns:
@@ -99,10 +100,16 @@ def import_csv(data: bytes) -> ImportResult:
     return result
 
 
-def import_rows(rows: list[Row]) -> ImportResult:
-    """The same checks and writes for rows that did not come from a file (the demo seed)."""
-    result = ImportResult(rows=len(rows), encoding="rows", delimiter="no")
-    _write(_plan(rows, []), result)
+def import_records(records: list[dict[str, str]]) -> ImportResult:
+    """The same checks and writes for rows given as {column: text}, numbered from 1 (the demo seed)."""
+    columns = {column: i for i, column in enumerate(HEADERS)}
+    rows, problems = [], []
+    for line, record in enumerate(records, start=1):
+        row, reasons = _check_row(line, [record.get(c) or "" for c in HEADERS], columns, {})
+        problems.extend((line, reason) for reason in reasons)
+        rows.extend([row] if row else [])
+    result = ImportResult(rows=len(records))
+    _write(_plan(rows, problems), result)
     return result
 
 
