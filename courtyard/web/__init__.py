@@ -1,10 +1,26 @@
-"""Pages that belong to no domain: home, language switch, health."""
+"""Pages that belong to no domain: home, language switch, health; the layout's shared context."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
 bp = Blueprint("web", __name__)
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A local path to go back to; anything pointing off-site becomes `default` (the home page)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default or url_for("web.index")
+
+
+@bp.app_context_processor
+def layout_context() -> dict:
+    """What the navigation needs on every page: which administration links to offer."""
+    from ..places import permissions
+    signed_in = current_user.is_authenticated
+    return {"show_admin": bool(signed_in and permissions.can_use_admin(current_user)),
+            "show_orgs": bool(signed_in and permissions.can_create_organization(current_user))}
 
 
 @bp.get("/")
@@ -21,10 +37,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next") or url_for("web.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.get("/healthz")
