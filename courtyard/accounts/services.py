@@ -198,3 +198,29 @@ def register(*, invite_code, unit_id, login, password, display_name, phone=None,
     places.request_membership(user, invite_code=invite_code, unit_id=unit_id, is_owner=is_owner, commit=False)
     db.session.commit()
     return user
+
+
+# --- reading (administration pages) --------------------------------------------------------
+
+def user_by_login(login) -> User | None:
+    if not isinstance(login, str) or not login.strip():
+        return None
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.login) == login.strip().lower()))
+
+
+def search_users(actor, query: str | None = None, *, page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
+    """Accounts whose login, name or phone contains `query`, newest first, for staff. Raises Forbidden."""
+    from ..places import permissions
+    if not permissions.can_create_user(actor):
+        raise Forbidden()
+    select = sa.select(User)
+    query = (query or "").strip()[:64]
+    if query:
+        like = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        select = select.where(sa.or_(sa.func.lower(User.login).like(like, escape="\\"),
+                                     sa.func.lower(User.display_name).like(like, escape="\\"),
+                                     User.phone.like(like, escape="\\")))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
+    page = max(1, page)
+    users = db.session.scalars(select.order_by(User.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(users), total

@@ -389,3 +389,40 @@ def roles_of(user: User) -> dict:
     orgs = db.session.scalars(sa.select(OrganizationMember).where(
         OrganizationMember.user_id == user.id)).all()
     return {"memberships": memberships, "community_staff": staff, "organizations": orgs}
+
+
+def pending_count(courtyard: Courtyard) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+        Membership.courtyard_id == courtyard.id, Membership.status == MembershipStatus.pending))
+
+
+def my_pending_requests(user: User) -> list[Membership]:
+    """The join requests `user` made that still wait for a decision (their own, so no check)."""
+    return list(db.session.scalars(sa.select(Membership).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.pending).order_by(Membership.id)))
+
+
+def organizations(kind: OrgKind | str | None = None) -> list[Organization]:
+    select = sa.select(Organization).order_by(Organization.kind, Organization.name)
+    if kind is not None:
+        select = select.where(Organization.kind == OrgKind(kind))
+    return list(db.session.scalars(select))
+
+
+def organization_members(org: Organization) -> list[OrganizationMember]:
+    return list(db.session.scalars(sa.select(OrganizationMember).where(
+        OrganizationMember.organization_id == org.id).order_by(OrganizationMember.id)))
+
+
+def community_staff(community: Community) -> list[CommunityStaff]:
+    return list(db.session.scalars(sa.select(CommunityStaff).where(
+        CommunityStaff.community_id == community.id).order_by(CommunityStaff.id)))
+
+
+def communities_for_admin(actor) -> list[Community]:
+    return list(db.session.scalars(permissions.manageable_communities(actor)))
+
+
+def buildings_managed_by(org: Organization) -> list[Building]:
+    return list(db.session.scalars(sa.select(Building).where(Building.property_org_id == org.id)
+                                   .order_by(Building.community_id, Building.id)))
