@@ -138,10 +138,12 @@ class MessageReport(db.Model):
     reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     resolved: Mapped[bool] = mapped_column(default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at_column()
 
     message: Mapped[Message] = relationship()
-    reporter: Mapped[User] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
 
 
 class TopicInvitation(db.Model):

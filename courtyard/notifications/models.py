@@ -19,8 +19,12 @@ class Notification(db.Model):
     topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"), index=True)
     courtyard_id: Mapped[int | None] = mapped_column(sa.ForeignKey("courtyards.id"))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The sentence in the recipient's language when it was made (pushes, SMS); the centre
+    # renders it afresh from `kind` and `data` in the reader's language.
     text: Mapped[str] = mapped_column(sa.String(300))
     url: Mapped[str | None] = mapped_column(sa.String(300))
+    # What the sentence is made of: names, the new status, how many replies were coalesced.
+    data: Mapped[dict | None] = mapped_column(sa.JSON)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = created_at_column()
 
