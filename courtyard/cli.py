@@ -54,7 +54,10 @@ def init_app(app: Flask) -> None:
     def seed_demo():
         """Load the demo street (idempotent); accounts are listed in README.md."""
         from .seed import seed_demo as seed
-        summary = seed()
+        try:
+            summary = seed()
+        except DomainError as err:
+            _fail(err)
         click.echo(summary)
 
     @app.cli.command("import-places")
