@@ -85,7 +85,8 @@ class ImportResult:
         if self.ignored_columns:
             lines.append("columns ignored: " + ", ".join(self.ignored_columns))
         for what in ("communities", "buildings", "units", "property companies"):
-            lines.append(f"  {what + ':':<20}{self.created[what]:>5} created, {self.present[what]:>5} already present")
+            lines.append(f"  {what + ':':<20}{self.created[what]:>5} created, "
+                         f"{self.present[what]:>5} already present")
         if self.companies_assigned:
             lines.append(f"  existing buildings given their property company: {self.companies_assigned}")
         if not self.changed:

@@ -52,8 +52,8 @@ def test_every_role_has_a_demo_account_and_one_resident_waits_for_approval(cli):
     assert roles["pending"] == set()
     pending = db.session.scalars(sa.select(Membership).where(Membership.user_id == users["pending"].id)).one()
     assert pending.status == MembershipStatus.pending
-    residents = db.session.scalars(sa.select(Membership).where(Membership.role == "resident",
-                                                               Membership.status == MembershipStatus.active)).all()
+    residents = db.session.scalars(sa.select(Membership).where(
+        Membership.role == "resident", Membership.status == MembershipStatus.active)).all()
     assert {m.is_owner for m in residents} == {True, False}  # owners and tenants
     assert all(len(u.phone) == 11 for u in users.values())
 
@@ -74,7 +74,8 @@ def test_the_demo_secretary_logs_in_and_sees_their_courtyards(cli, client):
 def test_the_pending_resident_sees_no_courtyard_until_approved(cli, client):
     cli("seed-demo")
 
-    token = client.post("/api/v1/auth/token", json={"login": "pending", "password": seed.PASSWORD}).get_json()["token"]
+    login = client.post("/api/v1/auth/token", json={"login": "pending", "password": seed.PASSWORD})
+    token = login.get_json()["token"]
     courtyards = client.get("/api/v1/courtyards", headers={"Authorization": f"Bearer {token}"})
 
     assert courtyards.get_json()["items"] == []
