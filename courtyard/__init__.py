@@ -172,11 +172,13 @@ def _init_blueprints(app: Flask) -> None:
     from . import api, cli, realtime
     from .accounts.views import bp as accounts_bp
     from .places.views import bp as places_bp
+    from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
 
     api.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(uploads_bp)
     cli.init_app(app)
     realtime.init_app(app)

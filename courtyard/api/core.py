@@ -27,11 +27,13 @@ class Body(BaseModel):
 
 
 def doc(*, body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-        status: int = 200, tag: str | None = None, auth: bool = True, paginated: bool = False):
+        status: int = 200, tag: str | None = None, auth: bool = True, paginated: bool = False,
+        content_type: str = "application/json"):
     """Describe a route for the OpenAPI document. The route list itself comes from the URL map."""
     def deco(fn):
         DOCS[f"{bp.name}.{fn.__name__}"] = {"body": body, "query": query, "status": status,
                                             "tag": tag, "auth": auth, "paginated": paginated,
+                                            "content_type": content_type,
                                             "summary": (fn.__doc__ or "").strip().splitlines()[0:1]}
         return fn
     return deco

@@ -67,7 +67,7 @@ def build_document() -> dict:
                                              "schema": {"type": "string"}})
             if info.get("body") is not None:
                 op["requestBody"] = {"required": True, "content": {
-                    "application/json": {"schema": _component(components, info["body"])}}}
+                    info.get("content_type", "application/json"): {"schema": _component(components, info["body"])}}}
             if not info.get("auth", True) or rule.endpoint == "api.openapi":
                 op["security"] = []
             paths.setdefault(path, {})[method.lower()] = op

@@ -15,6 +15,7 @@ from .. import clock, events
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
+from ..places import services as place_services
 from ..places.models import Courtyard
 from ..validation import Fields
 from . import payloads, permissions
@@ -53,10 +54,7 @@ def check_blocked_words(f: Fields, field: str, text: str | None) -> None:
 
 def get_topic(actor, topic_id) -> Topic:
     """A topic the actor may read; NotFound otherwise (existence is private)."""
-    try:
-        topic = db.session.get(Topic, int(topic_id))
-    except (TypeError, ValueError):
-        topic = None
+    topic = place_services.find(Topic, topic_id)
     if topic is None or not permissions.can_view_topic(actor, topic):
         raise NotFound()
     return topic
@@ -64,6 +62,8 @@ def get_topic(actor, topic_id) -> Topic:
 
 def topics_in(actor, courtyard: Courtyard, *, status=None, category=None) -> sa.Select:
     """The courtyard's topics, pinned first, then by latest activity. Raises Invalid on a bad filter."""
+    if not place_permissions.can_view_courtyard(actor, courtyard):
+        raise NotFound()
     f = Fields()
     q = sa.select(Topic).where(Topic.courtyard_id == courtyard.id)
     if status:
@@ -77,8 +77,6 @@ def topics_in(actor, courtyard: Courtyard, *, status=None, category=None) -> sa.
         except ValueError:
             f.add("category", _l("Not one of the allowed values."))
     f.check()
-    if not place_permissions.can_view_courtyard(actor, courtyard):
-        raise NotFound()
     return q.order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
 
 
@@ -117,9 +115,12 @@ def _own_uploads(f: Fields, actor, photo_ids):
     if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > MAX_PHOTOS:
         f.add("photo_ids", _l("At most %(n)s photos.", n=MAX_PHOTOS))
         return []
+    ids = [i for i in photo_ids if not isinstance(i, bool) and isinstance(i, (int, str))]
     try:
-        ids = [int(i) for i in photo_ids]
+        ids = [int(i) for i in ids] if len(ids) == len(photo_ids) else []
     except (TypeError, ValueError):
+        ids = []
+    if len(ids) != len(photo_ids) or not all(1 <= i <= place_services.MAX_ID for i in ids):
         f.add("photo_ids", _l("Not one of your uploads."))
         return []
     uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids)))}
@@ -257,6 +258,7 @@ def messages_after(actor, topic: Topic, *, after=None, limit=None) -> list[Messa
         after = int(after) if after not in (None, "") else 0
         if after < 0:
             raise ValueError
+        after = min(after, place_services.MAX_ID)  # past every id: nothing after it
     except (TypeError, ValueError):
         f.add("after", _l("Must be a message id."))
     try:
