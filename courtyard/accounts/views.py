@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import realtime
 from ..errors import DomainError, Invalid
 from ..places import permissions
 from ..places import services as places
@@ -28,9 +29,9 @@ def login():
             form.show(err)
             return render_template("accounts/login.html", form=form), err.status
         login_user(user, remember=form.remember.data)
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("places.my_courtyards")))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("places.my_courtyards")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -38,6 +39,7 @@ def login():
 @login_required
 def logout():
     """Log out of this browser."""
+    realtime.end_session_sockets(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 bp = Blueprint("web", __name__)
@@ -16,10 +17,13 @@ def safe_next(target: str | None, default: str | None = None) -> str:
 
 @bp.app_context_processor
 def layout_context() -> dict:
-    """What the navigation needs on every page: which administration links to offer."""
+    """What the layout needs on every page: the language in use and which administration links to offer."""
     from ..places import permissions
+    locale = get_locale()
+    chinese = locale is None or locale.language == "zh"  # Babel reads zh_CN as zh_Hans_CN
     signed_in = current_user.is_authenticated
-    return {"show_admin": bool(signed_in and permissions.can_use_admin(current_user)),
+    return {"ui_lang": "zh-CN" if chinese else "en", "other_lang": "en" if chinese else "zh_CN",
+            "show_admin": bool(signed_in and permissions.can_use_admin(current_user)),
             "show_orgs": bool(signed_in and permissions.can_create_organization(current_user))}
 
 

@@ -1,54 +1,29 @@
-"""A browser-like test client: keeps the session, sends the page's CSRF token with every form."""
+"""Fixtures for the page tests: browsers with a session and the CSRF token of the page."""
 from __future__ import annotations
-
-import re
 
 import pytest
 
-from tests.factories import PASSWORD
-
-_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-class Browser:
-    def __init__(self, client):
-        self.client = client
-        self._token: str | None = None
-
-    def token(self) -> str:
-        if self._token is None:
-            page = self.client.get("/register")
-            self._token = _META.search(page.get_data(as_text=True)).group(1)
-        return self._token
-
-    def get(self, path: str, **kw):
-        return self.client.get(path, **kw)
-
-    def post(self, path: str, data: dict | None = None, *, csrf: bool = True, **kw):
-        data = dict(data or {})
-        if csrf:
-            data.setdefault("csrf_token", self.token())
-        return self.client.post(path, data=data, **kw)
-
-    def login(self, user, password: str = PASSWORD):
-        login = user if isinstance(user, str) else user.login
-        r = self.post("/login", {"login": login, "password": password})
-        assert r.status_code == 302, r.get_data(as_text=True)
-        return r
-
-    def text(self, path: str, status: int = 200) -> str:
-        r = self.get(path)
-        assert r.status_code == status, (r.status_code, r.headers.get("Location"))
-        return r.get_data(as_text=True)
+from .browser import Browser
 
 
 @pytest.fixture
 def browser(client) -> Browser:
+    """A browser in the default language (Chinese)."""
     return Browser(client)
 
 
 @pytest.fixture
-def english(browser) -> Browser:
-    """A browser switched to English, so that assertions can read the source strings."""
-    browser.post("/lang", {"lang": "en"})
-    return browser
+def english(app) -> Browser:
+    """A browser switched to English."""
+    return Browser(app.test_client()).english()
+
+
+@pytest.fixture
+def new_browser(app):
+    """Another person's browser: new_browser(user) is logged in as `user`, in English."""
+    def open_as(user=None) -> Browser:
+        b = Browser(app.test_client()).english()
+        if user is not None:
+            b.login(user)
+        return b
+    return open_as
