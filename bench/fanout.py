@@ -1,0 +1,839 @@
+"""Fan-out benchmark: N websocket clients in one topic, M messages per second posted into it.
+
+Prints numbers; it is not a pass/fail test. For each target it starts a real server
+process on 127.0.0.1 — the app (`python wsgi.py` on a temporary SQLite database with
+benchmark data, bench/demo_data.py) and/or the bare Flask-SocketIO broadcast server
+(bench/bare_server.py) — and drives it from separate client processes that speak the
+Engine.IO 4 / Socket.IO 5 websocket framing directly on asyncio (python-socketio's
+client would be the bottleneck long before the server).
+
+Each message carries its send time (the wall clock) in its body, and each reader asks
+the kernel to timestamp what it receives (SO_TIMESTAMPNS), so every delivery's latency is
+measured from post to arrival, independent of how busy the reader process is: p50/p99/max,
+deliveries per second, losses and out-of-order deliveries, server CPU (% of one core,
+from /proc/<pid>/stat) and memory (RSS), client CPU, and the time to connect N clients.
+
+    python bench/fanout.py --clients 100 --rate 10 --seconds 20            # app and bare
+    python bench/fanout.py --clients 1000 --rate 10 --target app --async gevent
+    python bench/fanout.py --hold 5000 --seconds 30                         # connect and hold
+
+docs/performance.md records results and how to read them.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import math
+import multiprocessing as mp
+import os
+import resource
+import secrets
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from array import array
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+MARK = b"fanout "  # message bodies are "fanout <seq> <send time, seconds since the epoch>"
+
+
+def raise_fd_limit() -> int:
+    """Up to the hard limit: a client process and a server each hold one descriptor per connection."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    return want
+
+
+# --------------------------------------------------------------------------------------
+# The client: RFC 6455 framing + Engine.IO 4 + Socket.IO 5, just what the benchmark needs
+# --------------------------------------------------------------------------------------
+
+def ws_frame(text: str | bytes) -> bytes:
+    """One masked text frame (clients must mask)."""
+    payload = text.encode() if isinstance(text, str) else text
+    n = len(payload)
+    if n < 126:
+        header = bytes((0x81, 0x80 | n))
+    elif n < 65536:
+        header = bytes((0x81, 0x80 | 126)) + n.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 0x80 | 127)) + n.to_bytes(8, "big")
+    mask = os.urandom(4)
+    key = (mask * (n // 4 + 1))[:n]
+    masked = (int.from_bytes(payload, "little") ^ int.from_bytes(key, "little")).to_bytes(n, "little")
+    return header + mask + masked
+
+
+class Worker:
+    """What one client process counts. Latencies are kept as doubles (seconds)."""
+
+    def __init__(self):
+        self.reset()
+        self.connect_times = array("d")
+        self.errors: dict[str, int] = {}
+        self.alive = 0
+        self.lost_connections = 0
+        self.pings = 0
+
+    def reset(self):
+        self.latencies = array("d")  # send → arrival in this host's kernel (SO_TIMESTAMPNS)
+        self.read_latencies = array("d")  # send → read by this process: adds the client's own delay
+        self.delivered = 0
+        self.out_of_order = 0
+        self.other_events = 0
+        self.last_delivery = 0.0
+        self.cpu0 = time.process_time()
+
+    def error(self, what: str):
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+
+# Linux: ask the kernel to stamp each received segment (CLOCK_REALTIME, struct timespec).
+SO_TIMESTAMPNS = 35
+TIMESPEC = struct.Struct("qq")
+
+
+class Client:
+    """One Socket.IO connection over a raw, non-blocking websocket on the asyncio loop.
+
+    `ready` resolves once the connection is authenticated and (if `topic_id`) the
+    `join_topic` ack came back ok. A delivery's latency is taken from the kernel's
+    receive timestamp of the segment that carried it, so time this process spends on
+    other sockets does not count against the server; the time it was read is kept too.
+    """
+
+    def __init__(self, worker: Worker, host: str, port: int, token: str | None, topic_id: int | None):
+        self.w = worker
+        self.host, self.port = host, port
+        self.token = token
+        self.topic_id = topic_id
+        self.loop = asyncio.get_running_loop()
+        self.ready: asyncio.Future = self.loop.create_future()
+        self.sock: socket.socket | None = None
+        self.buf = bytearray()
+        self.out = bytearray()
+        self.upgraded = False
+        self.fragments: bytearray | None = None
+        self.acks: dict[int, object] = {}
+        self.next_id = 0
+        self.last_id = -1
+        self.connected = False
+        self.closing = False
+
+    # socket ---------------------------------------------------------------------------
+    async def open(self):
+        sock = self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        await self.loop.sock_connect(sock, (self.host, self.port))
+        self.loop.add_reader(sock.fileno(), self._readable)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self._write((
+            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            f"Host: {self.host}:{self.port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+
+    def _write(self, data: bytes):
+        if self.sock is None:
+            return
+        if not self.out:
+            try:
+                n = self.sock.send(data)
+            except BlockingIOError:
+                n = 0
+            except OSError as err:
+                self._lost(err)
+                return
+            if n == len(data):
+                return
+            data = data[n:]
+            self.loop.add_writer(self.sock.fileno(), self._writable)
+        self.out += data
+
+    def _writable(self):
+        try:
+            n = self.sock.send(self.out)
+        except BlockingIOError:
+            return
+        except OSError as err:
+            self._lost(err)
+            return
+        del self.out[:n]
+        if not self.out:
+            self.loop.remove_writer(self.sock.fileno())
+
+    def _readable(self):
+        try:
+            data, ancillary, _flags, _addr = self.sock.recvmsg(262144, 64)
+        except BlockingIOError:
+            return
+        except OSError as err:
+            self._lost(err)
+            return
+        if not data:
+            self._lost(None)
+            return
+        now = time.time()
+        arrived = now
+        for level, kind, value in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = TIMESPEC.unpack_from(value)
+                arrived = sec + nsec * 1e-9
+        self.data_received(data, arrived, now)
+
+    def _lost(self, exc):
+        if self.sock is None:
+            return
+        self.loop.remove_reader(self.sock.fileno())
+        self.loop.remove_writer(self.sock.fileno())
+        self.sock.close()
+        self.sock = None
+        if self.connected:
+            self.w.alive -= 1
+            if not self.closing:
+                self.w.lost_connections += 1
+        self.connected = False
+        self._fail("connection closed" if exc is None else f"connection lost: {type(exc).__name__}")
+
+    def _fail(self, why: str):
+        if not self.ready.done():
+            self.ready.set_exception(ConnectionError(why))
+
+    def close(self):
+        self.closing = True
+        self._lost(None)
+
+    def send(self, text: str | bytes):
+        self._write(ws_frame(text))
+
+    # websocket frames -----------------------------------------------------------------
+    def data_received(self, data: bytes, arrived: float, now: float):
+        buf = self.buf
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            status = bytes(buf[:buf.find(b"\r\n")])
+            if b" 101 " not in status:
+                self._fail(f"handshake: {status.decode(errors='replace')}")
+                self.close()
+                return
+            self.upgraded = True
+            del buf[:end + 4]
+        pos, size = 0, len(buf)
+        while size - pos >= 2:
+            b0, b1 = buf[pos], buf[pos + 1]
+            n, head = b1 & 0x7F, 2
+            if n == 126:
+                if size - pos < 4:
+                    break
+                n, head = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
+            elif n == 127:
+                if size - pos < 10:
+                    break
+                n, head = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
+            if size - pos < head + n:
+                break
+            payload = bytes(buf[pos + head:pos + head + n])  # servers do not mask
+            pos += head + n
+            opcode = b0 & 0x0F
+            if opcode == 0x1 or opcode == 0x0:
+                if not b0 & 0x80:  # fragmented: keep until the final frame
+                    self.fragments = (self.fragments or bytearray()) + payload
+                    continue
+                if self.fragments is not None:
+                    payload, self.fragments = bytes(self.fragments + payload), None
+                self.on_text(payload, arrived, now)
+            elif opcode == 0x9:  # websocket ping → pong
+                self._write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
+            elif opcode == 0x8:
+                self.close()
+                return
+        del buf[:pos]
+
+    # Engine.IO / Socket.IO packets ---------------------------------------------------------
+    def on_text(self, p: bytes, arrived: float, now: float):
+        kind = p[:1]
+        if kind == b"4":  # Engine.IO message carrying a Socket.IO packet
+            sio = p[1:2]
+            if sio == b"2":
+                if p.startswith(b'42["message.posted",'):
+                    self.on_delivery(p, arrived, now)
+                else:
+                    self.w.other_events += 1
+            elif sio == b"3":
+                self.on_ack(p)
+            elif sio == b"0":
+                self.connected = True
+                self.w.alive += 1
+                if self.topic_id is None:
+                    self.ready.set_result(self)
+                else:
+                    self.emit("join_topic", {"topic_id": self.topic_id}, callback=self._joined)
+            elif sio == b"4":
+                self._fail(f"connect_error {p[2:].decode(errors='replace')}")
+            elif sio == b"1":
+                self._fail("disconnected by server")
+        elif kind == b"2":  # Engine.IO ping → pong
+            self.w.pings += 1
+            self.send(b"3")
+        elif kind == b"0":  # Engine.IO open → Socket.IO connect with auth
+            auth = {"token": self.token} if self.token else {}
+            self.send("40" + json.dumps(auth))
+        elif kind == b"1":
+            self.close()
+
+    def _joined(self, ack):
+        if isinstance(ack, dict) and ack.get("ok"):
+            if not self.ready.done():
+                self.ready.set_result(self)
+        else:
+            code = ack.get("error", {}).get("code") if isinstance(ack, dict) else repr(ack)
+            self._fail(f"join_topic refused: {code}")
+
+    def emit(self, event: str, data, callback=None):
+        if callback is None:
+            self.send("42" + json.dumps([event, data], separators=(",", ":")))
+            return
+        self.next_id += 1
+        self.acks[self.next_id] = callback
+        self.send(f"42{self.next_id}" + json.dumps([event, data], separators=(",", ":")))
+
+    def on_ack(self, p: bytes):
+        i = 2
+        while p[i:i + 1].isdigit():
+            i += 1
+        callback = self.acks.pop(int(p[2:i]), None)
+        if callback is not None:
+            args = json.loads(p[i:])
+            callback(args[0] if args else None)
+
+    def on_delivery(self, p: bytes, arrived: float, now: float):
+        w = self.w
+        i = p.find(MARK, 20)
+        if i < 0:
+            w.other_events += 1
+            return
+        sent = float(p[i + len(MARK):p.find(b'"', i)].split(b" ", 1)[1])
+        w.latencies.append(arrived - sent)
+        w.read_latencies.append(now - sent)
+        w.delivered += 1
+        if now > w.last_delivery:
+            w.last_delivery = now
+        # Order is the message id's (the server's), not the posters' sequence numbers.
+        k = p.find(b'"id":', 20) + 5
+        message_id = int(p[k:p.find(b",", k)])
+        if message_id <= self.last_id:
+            w.out_of_order += 1
+        self.last_id = message_id
+
+
+async def connect(w: Worker, host: str, port: int, token, topic_id, timeout: float) -> Client | None:
+    t0 = time.monotonic()
+    client = Client(w, host, port, token, topic_id)
+    try:
+        await asyncio.wait_for(client.open(), timeout)
+        await asyncio.wait_for(asyncio.shield(client.ready), timeout - (time.monotonic() - t0))
+    except (OSError, ConnectionError, asyncio.TimeoutError) as err:
+        w.error(str(err) or type(err).__name__)
+        client.close()
+        return None
+    w.connect_times.append(time.monotonic() - t0)
+    return client
+
+
+async def connect_all(w: Worker, cfg: dict, tokens: list, topic_id) -> list[Client]:
+    gate = asyncio.Semaphore(cfg["concurrency"])
+
+    async def one(token):
+        async with gate:
+            return await connect(w, cfg["host"], cfg["port"], token, topic_id, cfg["connect_timeout"])
+
+    clients = await asyncio.gather(*(one(t) for t in tokens))
+    return [c for c in clients if c is not None]
+
+
+# --------------------------------------------------------------------------------------
+# Client processes, driven over a pipe by the orchestrator
+# --------------------------------------------------------------------------------------
+
+async def _commands(conn):
+    """Yield the orchestrator's commands without blocking the loop."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+    loop.add_reader(conn.fileno(), lambda: queue.put_nowait(conn.recv()))
+    while True:
+        yield await queue.get()
+
+
+def _cpu_since(w: Worker) -> float:
+    return time.process_time() - w.cpu0
+
+
+async def reader_loop(conn, cfg: dict):
+    """Readers join the topic and time every `message.posted` they receive."""
+    w = Worker()
+    clients: list[Client] = []
+    async for cmd, arg in _commands(conn):
+        if cmd == "connect":
+            t0 = time.monotonic()
+            clients = await connect_all(w, cfg, cfg["tokens"], cfg["topic_id"])
+            conn.send({"connected": len(clients), "errors": w.errors, "seconds": time.monotonic() - t0,
+                       "connect_times": w.connect_times.tobytes()})
+        elif cmd == "mark":
+            w.reset()
+            conn.send({"ok": True})
+        elif cmd == "expect":  # arg: (messages posted, deadline on the monotonic clock)
+            messages, deadline = arg
+            want = messages * w.alive
+            while w.delivered < want and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            conn.send({"delivered": w.delivered, "expected": want, "alive": w.alive,
+                       "lost_connections": w.lost_connections, "out_of_order": w.out_of_order,
+                       "other_events": w.other_events, "last_delivery": w.last_delivery,
+                       "cpu": _cpu_since(w), "pings": w.pings, "latencies": w.latencies.tobytes(),
+                       "read_latencies": w.read_latencies.tobytes()})
+        elif cmd == "status":
+            conn.send({"alive": w.alive, "lost_connections": w.lost_connections, "pings": w.pings,
+                       "cpu": _cpu_since(w)})
+        elif cmd == "stop":
+            for c in clients:
+                c.close()
+            await asyncio.sleep(0.05)
+            conn.send({"ok": True})
+            return
+
+
+async def poster_loop(conn, cfg: dict):
+    """Posters send `post_message` on a fixed schedule, round-robin, and time the acks."""
+    w = Worker()
+    posters: list[Client] = []
+    run = secrets.token_hex(4)
+    async for cmd, arg in _commands(conn):
+        if cmd == "connect":
+            posters = await connect_all(w, cfg, cfg["tokens"], None)
+            conn.send({"connected": len(posters), "errors": w.errors})
+        elif cmd == "post":  # arg: (messages per second, seconds, first sequence number)
+            rate, seconds, first = arg
+            total = max(1, round(rate * seconds))
+            acks = array("d")
+            results: dict[str, int] = {}
+            done = asyncio.Event()
+            pending = [total]
+
+            def acked(sent_at):
+                def callback(ack):
+                    acks.append(time.time() - sent_at)
+                    code = "ok" if isinstance(ack, dict) and ack.get("ok") else \
+                        (ack.get("error", {}).get("code") if isinstance(ack, dict) else "bad ack")
+                    results[code] = results.get(code, 0) + 1
+                    pending[0] -= 1
+                    if pending[0] == 0:
+                        done.set()
+                return callback
+
+            # The wall clock, not the monotonic one: latencies are measured against the
+            # kernel's receive timestamps, which are CLOCK_REALTIME.
+            start = time.time()
+            for k in range(total):
+                delay = start + k / rate - time.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                client = posters[k % len(posters)]
+                sent_at = time.time()
+                client.emit("post_message", {"topic_id": cfg["topic_id"], "client_id": f"{run}-{first + k}",
+                                             "body": f"fanout {first + k} {sent_at:.6f}"}, callback=acked(sent_at))
+            end = time.time()
+            try:
+                await asyncio.wait_for(done.wait(), 10)
+            except asyncio.TimeoutError:
+                results["no ack"] = pending[0]
+            conn.send({"sent": total, "results": results, "start": start, "end": end,
+                       "acks": acks.tobytes(), "cpu": _cpu_since(w)})
+        elif cmd == "stop":
+            for c in posters:
+                c.close()
+            conn.send({"ok": True})
+            return
+
+
+def client_process(role: str, conn, cfg: dict):
+    raise_fd_limit()
+    loop = reader_loop if role == "reader" else poster_loop
+    asyncio.run(loop(conn, cfg))
+
+
+class ClientProcess:
+    def __init__(self, role: str, cfg: dict):
+        ctx = mp.get_context("spawn")  # a fresh interpreter: nothing of the orchestrator's state
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=client_process, args=(role, child, cfg), daemon=True)
+        self.proc.start()
+
+    def send(self, cmd: str, arg=None):
+        self.conn.send((cmd, arg))
+
+    def recv(self, timeout: float = 120):
+        if not self.conn.poll(timeout):
+            raise TimeoutError("client process did not answer")
+        return self.conn.recv()
+
+    def ask(self, cmd: str, arg=None, timeout: float = 120):
+        self.send(cmd, arg)
+        return self.recv(timeout)
+
+    def stop(self):
+        try:
+            self.ask("stop", timeout=10)
+        except (TimeoutError, EOFError, BrokenPipeError, OSError):
+            pass
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+# --------------------------------------------------------------------------------------
+# Servers
+# --------------------------------------------------------------------------------------
+
+class Server:
+    """`python wsgi.py` (the app) or bench/bare_server.py on a listening socket bound here.
+
+    The socket is bound before the process starts and handed over, so clients may connect
+    at once: the kernel's backlog holds them until the server accepts.
+    """
+
+    def __init__(self, target: str, mode: str, clients: int, posters: int, database_url: str | None):
+        self.target, self.mode = target, mode
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"courtyard-bench-{target}-"))
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4096)
+        self.port = self.sock.getsockname()[1]
+        self.topic_id = 1
+        self.readers: list = [None] * clients
+        self.posters: list = [None] * posters
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
+        env["PYTHONUNBUFFERED"] = "1"
+        if target == "app":
+            env.update({
+                "DATABASE_URL": database_url or f"sqlite:///{self.tmp / 'bench.sqlite3'}",
+                "REDIS_URL": "",  # one process, no message queue (an empty value also beats a .env file)
+                "COURTYARD_ASYNC": mode, "SECRET_KEY": "bench", "UPLOAD_DIR": str(self.tmp / "uploads"),
+                "COURTYARD_LISTEN_FD": str(self.sock.fileno()), "PORT": str(self.port),
+            })
+            self._prepare(env, clients, posters)
+            cmd = [sys.executable, "wsgi.py"]
+        else:
+            cmd = [sys.executable, str(BENCH / "bare_server.py"), "--async", mode, "--fd", str(self.sock.fileno())]
+        self.log_path = self.tmp / "server.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, pass_fds=[self.sock.fileno()],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def _prepare(self, env: dict, clients: int, posters: int):
+        def run(*args):
+            subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=300)
+
+        run(sys.executable, "-m", "flask", "--app", "wsgi", "init-db")
+        out = self.tmp / "demo.json"
+        run(sys.executable, str(BENCH / "demo_data.py"), "--readers", str(clients), "--posters", str(posters),
+            "--out", str(out))
+        data = json.loads(out.read_text())
+        self.topic_id, self.readers, self.posters = data["topic_id"], data["readers"], data["posters"]
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Until the server answers an Engine.IO polling handshake: connect times exclude start-up."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            s.sendall(b"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Connection: close\r\n\r\n")
+            head = s.recv(4096)
+        if not head.startswith(b"HTTP/1.1 200"):
+            self.check_alive()
+            raise RuntimeError(f"{self.target} server is not answering: {head[:200]!r}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the server process so far (/proc/<pid>/stat fields 14 and 15)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory(self) -> dict:
+        """Resident set size now and at its peak, in MiB."""
+        status = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                status[key] = int(value.split()[0]) / 1024
+        return {"rss": status.get("VmRSS", 0.0), "peak": status.get("VmHWM", 0.0)}
+
+    def check_alive(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{self.target} server exited ({self.proc.returncode}); log:\n"
+                               + self.log_path.read_text(errors="replace")[-3000:])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.sock.close()
+        self.log.close()
+
+
+# --------------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------------
+
+def percentile(sorted_values, q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, math.ceil(q / 100 * len(sorted_values)) - 1))
+    return sorted_values[k]
+
+
+def _split(items: list, parts: int) -> list[list]:
+    return [items[i::parts] for i in range(parts)]
+
+
+def start_clients(server: Server, args, readers: int) -> tuple[list[ClientProcess], ClientProcess]:
+    procs = args.procs or (1 if readers <= 2000 else 2)
+    base = {"host": "127.0.0.1", "port": server.port, "topic_id": server.topic_id,
+            "concurrency": args.connect_concurrency, "connect_timeout": args.connect_timeout}
+    tokens = server.readers[:readers]
+    reader_procs = [ClientProcess("reader", dict(base, tokens=part)) for part in _split(tokens, procs) if part]
+    poster = ClientProcess("poster", dict(base, tokens=server.posters))
+    return reader_procs, poster
+
+
+def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientProcess) -> dict:
+    server.wait_ready()
+    t0 = time.monotonic()
+    for r in readers:
+        r.send("connect")
+    replies = [r.recv(timeout=300) for r in readers]
+    seconds = time.monotonic() - t0
+    posted = poster.ask("connect")
+    server.check_alive()
+    errors: dict[str, int] = {}
+    for reply in replies + [posted]:
+        for k, v in reply["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    times = sorted(t for reply in replies for t in array("d", reply["connect_times"]))
+    return {"connected": sum(r["connected"] for r in replies), "posters": posted["connected"],
+            "seconds": seconds, "p50": percentile(times, 50), "p99": percentile(times, 99), "errors": errors}
+
+
+def run_load(target: str, args) -> dict:
+    server = Server(target, args.mode, args.clients, args.posters, args.database_url)
+    readers, poster = start_clients(server, args, args.clients)
+    try:
+        result = {"target": target, "clients": args.clients, "rate": args.rate, "seconds": args.seconds}
+        result["connect"] = connect_phase(server, readers, poster)
+        result["memory_connected"] = server.memory()
+        if result["connect"]["posters"] == 0:
+            raise RuntimeError(f"no poster could connect: {result['connect']['errors']}")
+        time.sleep(1)  # let connect-time work (presence, catch-up) settle before measuring
+        for r in readers:
+            r.ask("mark")
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        posted = poster.ask("post", (args.rate, args.seconds, 0), timeout=args.seconds + 60)
+        ok = posted["results"].get("ok", 0)
+        deadline = time.monotonic() + args.drain
+        for r in readers:
+            r.send("expect", (ok, deadline))
+        got = [r.recv(timeout=args.drain + 30) for r in readers]
+        cpu1, t1 = server.cpu_seconds(), time.monotonic()
+        server.check_alive()
+        latencies = sorted(t for g in got for t in array("d", g["latencies"]))
+        read = sorted(t for g in got for t in array("d", g["read_latencies"]))
+        acks = sorted(array("d", posted["acks"]))
+        delivered = sum(g["delivered"] for g in got)
+        last = max((g["last_delivery"] for g in got), default=posted["end"])
+        span = max(last, posted["end"]) - posted["start"]
+        result.update({
+            "posted": posted["sent"], "post_results": posted["results"],
+            "delivered": delivered, "expected": sum(g["expected"] for g in got),
+            "alive": sum(g["alive"] for g in got), "lost_connections": sum(g["lost_connections"] for g in got),
+            "out_of_order": sum(g["out_of_order"] for g in got),
+            "other_events": sum(g["other_events"] for g in got),
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
+            "max": latencies[-1] if latencies else float("nan"),
+            "read_p50": percentile(read, 50), "read_p99": percentile(read, 99),
+            "ack_p50": percentile(acks, 50), "ack_p99": percentile(acks, 99),
+            "deliveries_per_s": delivered / span if span > 0 else 0.0,
+            "server_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "client_cpu": [g["cpu"] / (t1 - t0) * 100 for g in got],
+            "poster_cpu": posted["cpu"] / (t1 - t0) * 100,
+            "memory": server.memory(),
+        })
+        return result
+    finally:
+        for p in readers + [poster]:
+            p.stop()
+        server.stop()
+
+
+def run_hold(target: str, args) -> dict:
+    server = Server(target, args.mode, args.hold, 1, args.database_url)
+    readers, poster = start_clients(server, args, args.hold)
+    try:
+        result = {"target": target, "clients": args.hold, "seconds": args.seconds}
+        result["connect"] = connect_phase(server, readers, poster)
+        result["memory_connected"] = server.memory()
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        time.sleep(args.seconds)
+        cpu1, t1 = server.cpu_seconds(), time.monotonic()
+        status = [r.ask("status") for r in readers]
+        # One message at the end proves every connection that looks alive is still served.
+        for r in readers:
+            r.ask("mark")
+        posted = poster.ask("post", (1, 1, 0))
+        deadline = time.monotonic() + args.drain
+        for r in readers:
+            r.send("expect", (posted["results"].get("ok", 0), deadline))
+        got = [r.recv(timeout=args.drain + 30) for r in readers]
+        server.check_alive()
+        latencies = sorted(t for g in got for t in array("d", g["latencies"]))
+        result.update({
+            "alive": sum(s["alive"] for s in status), "lost_connections": sum(s["lost_connections"] for s in status),
+            "pings": sum(s["pings"] for s in status), "idle_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "probe_delivered": sum(g["delivered"] for g in got), "probe_results": posted["results"],
+            "probe_p99": percentile(latencies, 99), "probe_max": latencies[-1] if latencies else float("nan"),
+            "memory": server.memory(),
+        })
+        return result
+    finally:
+        for p in readers + [poster]:
+            p.stop()
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+def ms(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds * 1000:.1f}"
+
+
+def print_load(results: list[dict]):
+    print()
+    rows = [
+        ("clients connected", lambda r: f"{r['connect']['connected']}/{r['clients']}"),
+        ("connect all (s)", lambda r: f"{r['connect']['seconds']:.2f}"),
+        ("connect one p50/p99 (ms)", lambda r: f"{ms(r['connect']['p50'])} / {ms(r['connect']['p99'])}"),
+        ("messages posted (ok)", lambda r: f"{r['posted']} ({r['post_results'].get('ok', 0)})"),
+        ("deliveries / expected", lambda r: f"{r['delivered']}/{r['expected']}"),
+        ("deliveries per second", lambda r: f"{r['deliveries_per_s']:.0f}"),
+        ("latency p50 (ms)", lambda r: ms(r["p50"])),
+        ("latency p99 (ms)", lambda r: ms(r["p99"])),
+        ("latency max (ms)", lambda r: ms(r["max"])),
+        ("read by client p50/p99 (ms)", lambda r: f"{ms(r['read_p50'])} / {ms(r['read_p99'])}"),
+        ("post ack p50/p99 (ms)", lambda r: f"{ms(r['ack_p50'])} / {ms(r['ack_p99'])}"),
+        ("out of order", lambda r: str(r["out_of_order"])),
+        ("connections lost", lambda r: str(r["lost_connections"])),
+        ("server CPU (% of a core)", lambda r: f"{r['server_cpu']:.0f}"),
+        ("server RSS connected/end (MiB)", lambda r: f"{r['memory_connected']['rss']:.0f} / {r['memory']['rss']:.0f}"),
+        ("client CPU per process (%)", lambda r: " ".join(f"{c:.0f}" for c in r["client_cpu"])
+         + f" + poster {r['poster_cpu']:.0f}"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'':{width}}  " + "  ".join(f"{r['target']:>22}" for r in results))
+    for label, cell in rows:
+        print(f"{label:{width}}  " + "  ".join(f"{cell(r):>22}" for r in results))
+    for r in results:
+        extra = {k: v for k, v in r["post_results"].items() if k != "ok"}
+        if extra:
+            print(f"{r['target']}: post_message answers other than ok: {extra}")
+        if r["connect"]["errors"]:
+            print(f"{r['target']}: connect errors: {r['connect']['errors']}")
+    by = {r["target"]: r for r in results}
+    if "app" in by and "bare" in by:
+        app, bare = by["app"], by["bare"]
+        print(f"\noverhead app/bare: p99 latency {app['p99'] / bare['p99']:.2f}×, "
+              f"p50 {app['p50'] / bare['p50']:.2f}×, "
+              f"deliveries/s {app['deliveries_per_s'] / bare['deliveries_per_s']:.2f}×, "
+              f"server CPU {app['server_cpu'] / max(bare['server_cpu'], 0.1):.2f}×")
+
+
+def print_hold(results: list[dict]):
+    for r in results:
+        c = r["connect"]
+        print(f"\n{r['target']}: held {r['alive']}/{r['clients']} connections for {r['seconds']} s "
+              f"(lost {r['lost_connections']}, pings answered {r['pings']})")
+        print(f"  connect all: {c['seconds']:.1f} s (one: p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms)"
+              + (f"; errors {c['errors']}" if c["errors"] else ""))
+        print(f"  server RSS: {r['memory_connected']['rss']:.0f} MiB connected, {r['memory']['rss']:.0f} MiB at end "
+              f"(peak {r['memory']['peak']:.0f}); idle CPU {r['idle_cpu']:.1f}% of a core")
+        print(f"  probe message: delivered to {r['probe_delivered']}/{r['alive']} "
+              f"(p99 {ms(r['probe_p99'])} ms, max {ms(r['probe_max'])} ms) {r['probe_results']}")
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--clients", type=int, default=100, help="websocket clients in the topic (default 100)")
+    p.add_argument("--rate", type=float, default=10, help="messages per second into the topic (default 10)")
+    p.add_argument("--seconds", type=float, default=None,
+                   help="how long to post (default 20), or to hold in --hold mode (default 30)")
+    p.add_argument("--target", choices=("app", "bare", "both"), default="both")
+    p.add_argument("--async", dest="mode", choices=("eventlet", "gevent"), default="eventlet")
+    p.add_argument("--hold", type=int, metavar="N", help="only connect N clients, hold them, report")
+    p.add_argument("--posters", type=int, default=None,
+                   help="posting users, round-robin (default: one per message per second, at most 20)")
+    p.add_argument("--procs", type=int, default=0, help="reader client processes (default 1, 2 above 2,000)")
+    p.add_argument("--connect-concurrency", type=int, default=100, help="handshakes in flight per process")
+    p.add_argument("--connect-timeout", type=float, default=60)
+    p.add_argument("--drain", type=float, default=10, help="seconds to wait for late deliveries")
+    p.add_argument("--database-url", help="app database (default: a new temporary SQLite file)")
+    p.add_argument("--json", help="also write the results to this file")
+    args = p.parse_args(argv)
+    if args.seconds is None:
+        args.seconds = 30 if args.hold else 20
+    if args.posters is None:
+        args.posters = max(1, min(20, math.ceil(args.rate)))
+    return args
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    load = os.getloadavg()
+    return f"{os.cpu_count()} CPUs ({cpu}), load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    fds = raise_fd_limit()
+    targets = ["app", "bare"] if args.target == "both" else [args.target]
+    print(f"fanout: {machine()}; file descriptors {fds}; async {args.mode}")
+    results = []
+    for target in targets:
+        if args.hold:
+            print(f"{target}: connecting and holding {args.hold} clients for {args.seconds:g} s …", flush=True)
+            results.append(run_hold(target, args))
+        else:
+            print(f"{target}: {args.clients} clients, {args.rate:g} msg/s for {args.seconds:g} s "
+                  f"from {args.posters} posters …", flush=True)
+            results.append(run_load(target, args))
+    (print_hold if args.hold else print_load)(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
