@@ -27,6 +27,10 @@ class World:
     def user(self, role: str):
         return self.people[role]
 
+    @property
+    def courtyards_by_id(self) -> dict:
+        return {cy.id: cy for cy in self.courtyards.values()}
+
     def name_of_courtyard(self, courtyard) -> str:
         return next(k for k, v in self.courtyards.items() if v.id == courtyard.id)
 
