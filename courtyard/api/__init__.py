@@ -35,6 +35,7 @@ def http_error_as_domain(exc: HTTPException) -> DomainError:
 def init_app(app: Flask) -> None:
     from ..accounts import api as _accounts  # noqa: F401  (registers routes)
     from ..places import api as _places  # noqa: F401
+    from ..deliberation import api as _deliberation  # noqa: F401
     from ..uploads import api as _uploads  # noqa: F401
     from . import openapi  # noqa: F401
 
