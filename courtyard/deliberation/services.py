@@ -18,7 +18,7 @@ from ..places import permissions as place_permissions
 from ..places import services as place_services
 from ..places.models import Courtyard
 from ..validation import Fields
-from . import payloads, permissions
+from . import payloads, permissions, rates
 from .models import BlockedWord, Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
 from .ordering import topic_lock
 
@@ -202,12 +202,14 @@ def _check_message(body, client_id) -> tuple[str, str]:
     return body, client_id
 
 
-def post_message(actor, topic: Topic, *, body, client_id) -> tuple[Message, bool]:
+def post_message(actor, topic: Topic, *, body, client_id, sid=None) -> tuple[Message, bool]:
     """Post to a topic's discussion. Returns (message, created).
 
     A repeated client_id from the same author returns the first message and stores
     nothing. The message is committed before anyone is told (message.posted), and
-    messages of a topic are published in id order. Raises NotFound, Forbidden, Invalid.
+    messages of a topic are published in id order. New posts count against the
+    person's budget (and socket `sid`'s, rates.py). Raises NotFound, Forbidden,
+    Invalid, RateLimited.
     """
     if not permissions.can_view_topic(actor, topic):
         raise NotFound()
@@ -217,6 +219,7 @@ def post_message(actor, topic: Topic, *, body, client_id) -> tuple[Message, bool
         return earlier, False
     if not permissions.can_post(actor, topic):
         raise Forbidden(_l("This topic is closed for discussion."))
+    rates.check_post_rate(actor, sid)
     org_id = permissions.invited_organization_id(actor, topic)
     as_staff = org_id is None and permissions.speaks_as_community_staff(actor, topic)
     with topic_lock(topic.id):

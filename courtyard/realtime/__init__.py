@@ -1,43 +1,92 @@
-"""Socket.IO transport: authentication of connections and rooms. No business logic here."""
+"""Socket.IO transport: authenticated connections, rooms, commands. No business logic here.
+
+- connect: the session cookie's user, or `auth={"token": ...}`; anything else is refused.
+  The socket joins `user:<id>` and the rooms of the courtyards its user sees.
+- commands (topics.py) re-check the user every time (sockets.actor).
+- a logout cuts the sockets that rode on the browser session (`end_session_sockets`);
+  losing access (revocation.py) cuts every socket of that person. Clients reconnect and
+  are let back only into what they may still see.
+"""
 from __future__ import annotations
 
-from flask import Flask, request
+import logging
+
+from flask import Flask, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from ..extensions import socketio
-from . import presence
+from ..extensions import db, socketio
+from . import presence, sockets
+
+log = logging.getLogger(__name__)
 
 
-def _authenticate(auth) -> object | None:
-    """The session cookie's user, or the user of `auth={"token": ...}`; None refuses the connection."""
+def _authenticate(auth) -> tuple[object | None, str | None]:
+    """(user, bearer token or None) of a handshake; no user refuses the connection."""
+    from ..accounts.services import user_for_token
     if current_user.is_authenticated:
-        return current_user._get_current_object()
+        return current_user._get_current_object(), g.get("bearer_token")
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        from ..accounts.services import user_for_token
-        return user_for_token(auth["token"])
-    return None
+        return user_for_token(auth["token"]), auth["token"]
+    return None, None
+
+
+def _connect(auth) -> None:
+    user, token = _authenticate(auth)
+    if user is None:
+        raise ConnectionRefusedError("unauthenticated")
+    sid = request.sid
+    from ..places import services as places
+    courtyards = places.courtyards_for(user)
+    sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
+    join_room(f"user:{user.id}")
+    for courtyard in courtyards:
+        join_room(f"courtyard:{courtyard.id}")
+        presence.enter(f"courtyard:{courtyard.id}", user.id, sid)
+
+
+def cut(sid: str) -> None:
+    """Stop serving a socket: forget its user and take it out of presence and its rooms."""
+    identity = sockets.forget(sid)
+    if identity is None:
+        return
+    from .topics import announce_presence
+    for room, online, changed in presence.leave_everywhere(identity.user_id, sid):
+        if changed and room.startswith("topic:"):
+            announce_presence(int(room.split(":", 1)[1]), online)
+    for room in list(socketio.server.rooms(sid)):
+        if room != sid:
+            socketio.server.leave_room(sid, room)
+
+
+def disconnect_sockets(user_id: int, *, session_only: bool = False) -> None:
+    """Disconnect this process's sockets of a user (all, or those on a browser session)."""
+    for sid in sockets.sids_of(user_id, session_only=session_only):
+        cut(sid)
+        socketio.server.disconnect(sid)
+
+
+def end_session_sockets(user) -> None:
+    """On logout: the sockets that rode on a browser session stop; token sockets carry on."""
+    disconnect_sockets(user.id, session_only=True)
 
 
 def init_app(app: Flask) -> None:
+    from . import commands, revocation, topics  # noqa: F401  (the commands and the listener)
+
+    commands.register_all()
+
     @socketio.on("connect")
     def on_connect(auth=None):
-        user = _authenticate(auth)
-        if user is None:
-            raise ConnectionRefusedError("unauthenticated")
-        join_room(f"user:{user.id}")
-        from ..places import services as places
-        for courtyard in places.courtyards_for(user):
-            join_room(f"courtyard:{courtyard.id}")
-            presence.enter(f"courtyard:{courtyard.id}", user.id, request.sid)
-        _SOCKET_USERS[request.sid] = user.id
+        try:
+            _connect(auth)
+        except ConnectionRefusedError:
+            raise
+        except Exception:
+            log.exception("Socket.IO connect failed")
+            db.session.rollback()
+            raise ConnectionRefusedError("internal") from None
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
-        user_id = _SOCKET_USERS.pop(request.sid, None)
-        if user_id is not None:
-            presence.leave_everywhere(user_id, request.sid)
-
-
-# sid -> user id of this process's sockets
-_SOCKET_USERS: dict[str, int] = {}
+        cut(request.sid)

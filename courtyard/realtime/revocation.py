@@ -1,0 +1,73 @@
+"""Cut the open sockets of people who lose access, once that loss is committed.
+
+Commands re-check permissions every time, but a socket also receives what is broadcast
+to the rooms it joined. So when a membership stops being active, a staff or organization
+seat is removed, an organization's invitation into a topic is withdrawn, an account is
+deactivated, stops being a street administrator or logs out everywhere (session epoch),
+this process disconnects that person's sockets after the commit. Their clients reconnect
+and are let back only into the rooms they may still see. Other processes behind a Redis
+queue cut only their own sockets; their commands still refuse (docs/deployment.md).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..deliberation.models import TopicInvitation
+from ..places.models import CommunityStaff, Membership, MembershipStatus, OrganizationMember
+
+_KEY = "courtyard_revoked_users"
+
+
+def _changed_to(obj, attr: str):
+    added = sa.inspect(obj).attrs[attr].history.added
+    return added[0] if added else None
+
+
+def _losers(session: Session) -> tuple[set[int], set[int]]:
+    """(user ids, organization ids whose staff) lose access in this flush."""
+    users: set[int] = set()
+    orgs: set[int] = set()
+    for obj in session.dirty:
+        if isinstance(obj, Membership):
+            status = _changed_to(obj, "status")
+            if status is not None and status != MembershipStatus.active:
+                users.add(obj.user_id)
+        elif isinstance(obj, User):
+            if _changed_to(obj, "session_epoch") is not None or _changed_to(obj, "is_active_account") is False \
+                    or _changed_to(obj, "is_street_admin") is False:
+                users.add(obj.id)
+    for obj in session.deleted:
+        if isinstance(obj, (Membership, OrganizationMember, CommunityStaff)):
+            users.add(obj.user_id)
+        elif isinstance(obj, User):
+            users.add(obj.id)
+        elif isinstance(obj, TopicInvitation) and obj.organization_id is not None:
+            orgs.add(obj.organization_id)
+    return users, orgs
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    users, orgs = _losers(session)
+    if orgs:
+        users |= set(session.connection().scalars(sa.select(OrganizationMember.user_id).where(
+            OrganizationMember.organization_id.in_(orgs))))
+    if users:
+        session.info.setdefault(_KEY, set()).update(users)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    users = session.info.pop(_KEY, None)
+    if not users:
+        return
+    from . import disconnect_sockets
+    for user_id in users:
+        disconnect_sockets(user_id)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous_transaction) -> None:
+    session.info.pop(_KEY, None)
