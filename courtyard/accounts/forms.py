@@ -56,7 +56,7 @@ class RegisterForm(TenureMixin, Form):
 class UserForm(Form):
     """An administrator creates an account."""
 
-    display_name = StringField(_l("Name"))
+    display_name = StringField(_l("Full name"))
     phone = StringField(_l("Mobile phone"))
     login = StringField(_l("Login name"))
     password = PasswordField(_l("Password"))

@@ -48,7 +48,7 @@ class BuildingForm(Form):
 
 
 class UnitsForm(Form):
-    units = TextAreaField(_l("New flats"))
+    units = TextAreaField(_l("Flats, one per line"))
 
 
 class PropertyForm(Form):
