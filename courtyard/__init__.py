@@ -171,6 +171,9 @@ def _init_errors(app: Flask) -> None:
 def _init_blueprints(app: Flask) -> None:
     from . import api, cli, realtime
     from .accounts.views import bp as accounts_bp
+    from .deliberation.moderation_views import bp as moderation_bp
+    from .notifications import channels
+    from .notifications.views import bp as notifications_bp
     from .places.views import bp as places_bp
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
@@ -179,6 +182,9 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(notifications_bp)
+    channels.init_app(app)
     app.register_blueprint(uploads_bp)
     cli.init_app(app)
     realtime.init_app(app)

@@ -37,6 +37,8 @@ def init_app(app: Flask) -> None:
     from ..places import api as _places  # noqa: F401
     from ..deliberation import api as _deliberation  # noqa: F401
     from ..uploads import api as _uploads  # noqa: F401
+    from ..deliberation import moderation_api as _moderation  # noqa: F401
+    from ..notifications import api as _notifications  # noqa: F401
     from . import openapi  # noqa: F401
 
     app.register_blueprint(bp)

@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..places import permissions as places
-from ..places.models import Courtyard
-from .models import Topic, TopicInvitation, TopicStatus
+from ..places.models import (CommunityStaff, Courtyard, Membership, MembershipStatus, OrganizationMember,
+                             Role)
+from .models import Message, Topic, TopicInvitation, TopicStatus
 
 CLOSED_STATES = (TopicStatus.closed, TopicStatus.withdrawn, TopicStatus.merged)
 
@@ -74,13 +75,60 @@ def can_withdraw(user, topic: Topic) -> bool:
 
 
 def can_invite(user, topic: Topic) -> bool:
-    """The secretary (and community staff) bring organizations into a topic."""
-    return can_moderate_topic(user, topic)
+    """The secretary and community staff bring organizations into a topic (进院解题)."""
+    if places.is_community_staff(user, topic.courtyard.building.community_id):
+        return True
+    m = places.active_membership(user, topic.courtyard)
+    return m is not None and m.role == Role.secretary
 
 
 def can_report(user, topic: Topic) -> bool:
     return can_view_topic(user, topic)
 
 
+def can_report_message(user, message: Message) -> bool:
+    """Any reader of the topic may report someone else's message."""
+    return places._authenticated(user) and message.author_id != user.id and can_report(user, message.topic)
+
+
+def can_hide_message(user, message: Message) -> bool:
+    return can_moderate_topic(user, message.topic)
+
+
+def can_view_reports(user, courtyard: Courtyard) -> bool:
+    return places.can_moderate_courtyard(user, courtyard)
+
+
+def can_mute(user, topic: Topic) -> bool:
+    return can_view_topic(user, topic)
+
+
 def can_edit_blocked_words(user) -> bool:
     return places.is_street_admin(user)
+
+
+def invited_topics(user) -> sa.Select:
+    """Topics an organization of the user was invited into (我的进院议题)."""
+    if not places._authenticated(user):
+        return sa.select(Topic).where(sa.false())
+    return sa.select(Topic).where(_invited_clause(user))
+
+
+def topic_readers(topic: Topic) -> sa.Select:
+    """Ids of everyone who may read `topic`: the inverse of visible_topics, for fan-out.
+
+    Active members of its courtyard, staff of its community, street administrators, and
+    staff of organizations invited into it. tests/notifications checks it agrees with
+    can_view_topic.
+    """
+    from ..accounts.models import User
+    community_id = topic.courtyard.building.community_id
+    return sa.union(
+        sa.select(Membership.user_id).where(Membership.courtyard_id == topic.courtyard_id,
+                                            Membership.status == MembershipStatus.active),
+        sa.select(CommunityStaff.user_id).where(CommunityStaff.community_id == community_id),
+        sa.select(User.id).where(User.is_street_admin.is_(True)),
+        sa.select(OrganizationMember.user_id).join(
+            TopicInvitation, TopicInvitation.organization_id == OrganizationMember.organization_id).where(
+            TopicInvitation.topic_id == topic.id),
+    )

@@ -43,13 +43,9 @@ def clean_text(value: str | None) -> str | None:
 
 
 def check_blocked_words(f: Fields, field: str, text: str | None) -> None:
-    if not text:
-        return
-    words = db.session.scalars(sa.select(BlockedWord.word)).all()
-    lowered = text.lower()
-    hits = [w for w in words if w.lower() in lowered]
-    if hits:
-        f.add(field, _l("Please rephrase: “%(word)s” is not allowed here.", word=hits[0]))
+    from .moderation import find_blocked_word  # the street's list, cached briefly
+    if word := find_blocked_word(text):
+        f.add(field, _l("Please rephrase: “%(word)s” is not allowed here.", word=word))
 
 
 def get_topic(actor, topic_id) -> Topic:

@@ -1,13 +1,267 @@
 """Notifications: the in-app centre, pushed live, and outbound channels.
 
-Stub hooks called by other services; the notification centre fills them in.
+Other services call the hooks below (message_posted, topic_status_changed, invited,
+membership_approved) while they write, before their commit. A hook adds Notification
+rows and queues, for after the commit, `notification.created` to `user:<id>` and, for the
+kinds in OUTBOUND_KINDS, a send through the configured channels (channels.py).
+
+Who hears of what:
+- a reply in a topic: its author and its supporters (我也遇到), not the one who wrote it;
+- a status change (also a merge): the topic's author and supporters, not the one who made it;
+- an invitation (进院解题): the invited organization's staff, or the community's staff;
+- a membership approved: the new member.
+Only people who may still read the topic are told, and nobody who muted it (TopicMute).
+
+Coalescing: replies and status changes keep one unread notification per person, topic
+and kind. A further reply updates that row (its count, latest author and time) instead of
+adding one, and it is pushed again under the same id; once read, the next reply starts a
+new row. So 20 replies make one unread entry saying "20 new replies".
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from .. import clock, events
+from ..accounts.models import User
+from ..errors import NotFound
+from ..extensions import db
+from ..places.models import CommunityStaff, OrganizationMember
+from . import payloads
+from .models import Notification, TopicMute
+
+log = logging.getLogger(__name__)
+
+REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
+COALESCED_KINDS = {REPLY, STATUS}
+# Worth a text message or a WeChat push, not only the in-app centre.
+OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED}
+_OUTBOUND = "courtyard_pending_outbound"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an outbound channel sends to: a plain snapshot, safe to use after the commit."""
+
+    id: int
+    display_name: str
+    phone: str | None
+    locale: str | None
+
+
+def topic_url(topic_id: int) -> str:
+    return f"/topics/{topic_id}"
+
+
+# --- hooks ---------------------------------------------------------------------------------
 
 def message_posted(actor, topic, message) -> None:
     """Tell the topic's author and supporters of a reply (unless they muted the topic)."""
+    from ..deliberation.models import TopicSupport
+    interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
+    interested.add(topic.author_id)
+    _notify(_audience(topic, interested, actor), kind=REPLY, actor=actor, topic=topic, url=topic_url(topic.id),
+            data={"title": topic.title, "actor": actor.display_name})
 
 
 def topic_status_changed(actor, topic, old_status) -> None:
-    """Tell the topic's author and supporters its status changed."""
+    """Tell the topic's author and supporters its status changed (a merge included)."""
+    from ..deliberation.models import TopicSupport
+    interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
+    interested.add(topic.author_id)
+    data = {"title": topic.title, "status": topic.status.value, "old": getattr(old_status, "value", old_status)}
+    if topic.merged_into_id is not None:
+        from ..deliberation.models import Topic
+        into = db.session.get(Topic, topic.merged_into_id)
+        data["into"] = into.title if into else None
+    _notify(_audience(topic, interested, actor), kind=STATUS, actor=actor, topic=topic, url=topic_url(topic.id),
+            data=data)
+
+
+def invited(actor, invitation) -> None:
+    """Tell the invited organization's staff (or the community's staff) they were brought into a topic."""
+    topic = invitation.topic
+    if invitation.organization_id is not None:
+        staff = set(db.session.scalars(sa.select(OrganizationMember.user_id).where(
+            OrganizationMember.organization_id == invitation.organization_id)))
+        who = invitation.organization.name
+    else:
+        staff = set(db.session.scalars(sa.select(CommunityStaff.user_id).where(
+            CommunityStaff.community_id == invitation.community_id)))
+        who = invitation.community.name
+    _notify(_audience(topic, staff, actor), kind=INVITATION, actor=actor, topic=topic, url=topic_url(topic.id),
+            data={"title": topic.title, "who": who, "courtyard": topic.courtyard.name})
+
+
+def membership_approved(actor, membership) -> None:
+    """Tell a person their request to join a courtyard was approved."""
+    if actor is not None and membership.user_id == actor.id:
+        return
+    courtyard = membership.courtyard
+    _notify([membership.user_id], kind=MEMBERSHIP_APPROVED, actor=actor, courtyard_id=courtyard.id,
+            url=f"/courtyards/{courtyard.id}", data={"courtyard": courtyard.name})
+
+
+def _audience(topic, user_ids: set[int], actor) -> list[int]:
+    """Of `user_ids`: not the actor, not those who muted the topic, only those who may read it."""
+    from ..deliberation import permissions
+    ids = set(user_ids)
+    if actor is not None:
+        ids.discard(actor.id)
+    if not ids:
+        return []
+    muted = set(db.session.scalars(sa.select(TopicMute.user_id).where(
+        TopicMute.topic_id == topic.id, TopicMute.user_id.in_(ids))))
+    ids -= muted
+    if not ids:
+        return []
+    readers = permissions.topic_readers(topic).subquery()
+    return sorted(db.session.scalars(sa.select(readers.c[0]).where(readers.c[0].in_(ids))))
+
+
+def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,
+            data: dict) -> list[Notification]:
+    if not user_ids:
+        return []
+    now = clock.now()
+    existing: dict[int, Notification] = {}
+    if kind in COALESCED_KINDS and topic is not None:
+        existing = {n.user_id: n for n in db.session.scalars(sa.select(Notification).where(
+            Notification.user_id.in_(user_ids), Notification.topic_id == topic.id, Notification.kind == kind,
+            Notification.read_at.is_(None)).order_by(Notification.id))}
+    users = {u.id: u for u in db.session.execute(
+        sa.select(User.id, User.locale, User.display_name, User.phone).where(User.id.in_(user_ids)))}
+    rows = []
+    for user_id in user_ids:
+        n = existing.get(user_id)
+        count = (n.data or {}).get("count", 1) + 1 if n is not None and kind == REPLY else 1
+        if n is None:
+            n = Notification(user_id=user_id, kind=kind)
+            db.session.add(n)
+        n.topic_id = topic.id if topic is not None else None
+        n.courtyard_id = topic.courtyard_id if topic is not None else courtyard_id
+        n.actor_id = actor.id if actor is not None else None
+        n.url, n.created_at, n.data = url, now, {**data, "count": count}
+        n.text = _text_in(n, _locale_of(users.get(user_id)))
+        rows.append(n)
+    db.session.flush()
+    for n in rows:
+        user = users.get(n.user_id)
+        payload = payloads.notification_json(n, locale=_locale_of(user))
+        events.publish("notification.created", f"user:{n.user_id}", payload)
+        if kind in OUTBOUND_KINDS and user is not None:
+            _queue_outbound(Recipient(user.id, user.display_name, user.phone, user.locale), payload)
+    return rows
+
+
+def _locale_of(user) -> str:
+    langs = current_app.config["LANGUAGES"]
+    locale = getattr(user, "locale", None)
+    return locale if locale in langs else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _text_in(n: Notification, locale: str) -> str:
+    with force_locale(locale):
+        return payloads.render_text(n)[:300]
+
+
+# --- outbound channels, after the commit ---------------------------------------------------
+
+def _queue_outbound(recipient: Recipient, payload: dict) -> None:
+    db.session().info.setdefault(_OUTBOUND, []).append((recipient, payload))
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _send_outbound(session: Session) -> None:
+    pending = session.info.pop(_OUTBOUND, None)
+    if not pending:
+        return
+    from . import channels
+    for recipient, payload in pending:
+        channels.deliver(recipient, payload)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_outbound(session: Session, _previous_transaction) -> None:
+    session.info.pop(_OUTBOUND, None)
+
+
+# --- the centre ----------------------------------------------------------------------------
+
+def notifications_for(actor, *, unread: bool | None = None) -> sa.Select:
+    """The actor's notifications, newest first; only unread ones when unread=True."""
+    q = sa.select(Notification).where(Notification.user_id == actor.id)
+    if unread is True:
+        q = q.where(Notification.read_at.is_(None))
+    elif unread is False:
+        q = q.where(Notification.read_at.is_not(None))
+    return q.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(actor) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None)))
+
+
+def get_notification(actor, notification_id) -> Notification:
+    """One of the actor's own notifications; NotFound for anyone else's."""
+    from ..places.services import find
+    n = find(Notification, notification_id)
+    if n is None or n.user_id != actor.id:
+        raise NotFound()
+    return n
+
+
+def mark_read(actor, notification: Notification) -> Notification:
+    if notification.user_id != actor.id:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        db.session.commit()
+    return notification
+
+
+def mark_all_read(actor, *, topic_id: int | None = None) -> int:
+    """Mark every unread notification read (or only those of one topic). Returns how many."""
+    q = sa.update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+    if topic_id is not None:
+        q = q.where(Notification.topic_id == topic_id)
+    result = db.session.execute(q.values(read_at=clock.now()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+# --- muting --------------------------------------------------------------------------------
+
+def is_muted(actor, topic) -> bool:
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        TopicMute.topic_id == topic.id, TopicMute.user_id == actor.id))))
+
+
+def mute(actor, topic) -> bool:
+    """No more notifications about this topic for the actor. Idempotent. Raises NotFound."""
+    from ..deliberation import permissions
+    if not permissions.can_mute(actor, topic):
+        raise NotFound()
+    if not is_muted(actor, topic):
+        db.session.add(TopicMute(topic_id=topic.id, user_id=actor.id, created_at=clock.now()))
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+    return True
+
+
+def unmute(actor, topic) -> bool:
+    """Hear about this topic again. Idempotent. Raises NotFound."""
+    from ..deliberation import permissions
+    if not permissions.can_mute(actor, topic):
+        raise NotFound()
+    db.session.execute(sa.delete(TopicMute).where(TopicMute.topic_id == topic.id, TopicMute.user_id == actor.id))
+    db.session.commit()
+    return False

@@ -342,6 +342,9 @@ def decide_membership(actor, membership: Membership, *, approve: bool) -> Member
     membership.status = MembershipStatus.active if approve else MembershipStatus.rejected
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
+    if approve:
+        from ..notifications import services as notifications
+        notifications.membership_approved(actor, membership)
     db.session.commit()
     return membership
 

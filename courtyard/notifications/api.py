@@ -1,0 +1,77 @@
+"""JSON routes: the notification centre and muting a topic."""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+
+from ..api.core import Body, bp, doc, login_required, paginate, parse_query
+from ..deliberation import services as topics
+from . import payloads, services
+
+
+class NotificationQuery(Body):
+    unread: Literal["true", "false", "1", "0", ""] | None = None
+
+
+def _unread_filter(value: str | None) -> bool | None:
+    return {"true": True, "1": True, "false": False, "0": False}.get(value or "")
+
+
+@bp.get("/notifications")
+@doc(tag="notifications", query=NotificationQuery, paginated=True)
+@login_required
+def list_notifications():
+    """My notifications, newest first; `?unread=true` for the unread ones only."""
+    q = parse_query(NotificationQuery)
+    select = services.notifications_for(current_user, unread=_unread_filter(q.unread))
+    return jsonify(paginate(select, payloads.notification_json))
+
+
+@bp.get("/notifications/unread-count")
+@doc(tag="notifications")
+@login_required
+def unread_count():
+    """How many of my notifications are unread: {"unread": n}."""
+    return jsonify({"unread": services.unread_count(current_user)})
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@doc(tag="notifications")
+@login_required
+def read_notification(notification_id):
+    """Mark one of my notifications read."""
+    n = services.mark_read(current_user, services.get_notification(current_user, notification_id))
+    return jsonify(payloads.notification_json(n))
+
+
+@bp.post("/notifications/read-all")
+@doc(tag="notifications")
+@login_required
+def read_all_notifications():
+    """Mark all my notifications read: {"updated": n, "unread": 0}."""
+    updated = services.mark_all_read(current_user)
+    return jsonify({"updated": updated, "unread": services.unread_count(current_user)})
+
+
+def _mute_json(topic, muted: bool) -> dict:
+    return {"topic_id": topic.id, "muted": muted}
+
+
+@bp.post("/topics/<int:topic_id>/mute")
+@doc(tag="notifications")
+@login_required
+def mute_topic(topic_id):
+    """Stop notifications about a topic (idempotent)."""
+    topic = topics.get_topic(current_user, topic_id)
+    return jsonify(_mute_json(topic, services.mute(current_user, topic)))
+
+
+@bp.delete("/topics/<int:topic_id>/mute")
+@doc(tag="notifications")
+@login_required
+def unmute_topic(topic_id):
+    """Hear about a topic again (idempotent)."""
+    topic = topics.get_topic(current_user, topic_id)
+    return jsonify(_mute_json(topic, services.unmute(current_user, topic)))

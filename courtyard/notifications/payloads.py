@@ -1,0 +1,54 @@
+"""The notification JSON (REST and `notification.created`) and its sentence in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..dbtypes import iso
+from .models import Notification
+
+
+# The same words as the topic pages' status badges (deliberation/views.py STATUS_LABELS).
+_STATUS_LABELS = {"open": _l("New"), "deliberating": _l("Under discussion"), "decided": _l("Decided"),
+                  "closed": _l("Closed"), "withdrawn": _l("Withdrawn"), "merged": _l("Merged")}
+
+
+def _status_label(value) -> str:
+    return str(_STATUS_LABELS.get(value, value))
+
+
+def render_text(n: Notification) -> str:
+    """The sentence for a notification, in the current locale, from its kind and data."""
+    data = n.data or {}
+    title = data.get("title", "")
+    if n.kind == "reply":
+        count = int(data.get("count", 1))
+        if count > 1:
+            return _("%(num)s new replies in “%(title)s”", num=count, title=title)
+        return _("%(name)s replied in “%(title)s”", name=data.get("actor", ""), title=title)
+    if n.kind == "status":
+        if data.get("status") == "merged" and data.get("into"):
+            return _("“%(title)s” was merged into “%(into)s”", title=title, into=data["into"])
+        return _("“%(title)s” is now: %(status)s", title=title, status=_status_label(data.get("status")))
+    if n.kind == "invitation":
+        return _("%(who)s has been invited into “%(title)s” (%(courtyard)s)", who=data.get("who", ""),
+                 title=title, courtyard=data.get("courtyard", ""))
+    if n.kind == "membership_approved":
+        return _("You are now a member of %(courtyard)s", courtyard=data.get("courtyard", ""))
+    return n.text
+
+
+def notification_json(n: Notification, *, locale: str | None = None) -> dict:
+    """{"id", "kind", "text", "url", "topic_id", "created_at", "read", "count"}: text in `locale`
+    when given (a push to someone else), otherwise in the current request's language."""
+    if locale is not None:
+        with force_locale(locale):
+            text = render_text(n)
+    else:
+        text = render_text(n)
+    return {
+        "id": n.id, "kind": n.kind, "text": text, "url": n.url, "topic_id": n.topic_id,
+        "created_at": iso(n.created_at), "read": n.read_at is not None,
+        "count": int((n.data or {}).get("count", 1)),
+    }

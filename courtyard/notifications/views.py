@@ -1,0 +1,93 @@
+"""Notification centre pages, the top bar's unread badge, and muting a topic from its page."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..web import safe_next
+from . import payloads, services
+
+bp = Blueprint("notifications", __name__)
+
+PAGE_SIZE = 30
+
+
+@bp.app_context_processor
+def notification_context() -> dict:
+    """The unread count for the top bar's badge, and which of our links the navigation offers."""
+    if not current_user.is_authenticated:
+        return {}
+    from ..deliberation import permissions
+    from ..places import permissions as places
+    return {"unread_notifications": services.unread_count(current_user),
+            "show_invited_topics": bool(places.organization_ids(current_user)),
+            "show_blocked_words": permissions.can_edit_blocked_words(current_user)}
+
+
+@bp.app_template_filter("notification_text")
+def notification_text(n) -> str:
+    """A notification's sentence in the reader's language."""
+    return payloads.render_text(n)
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next"), default)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    """My notifications, newest first, unread ones marked."""
+    unread_only = request.args.get("unread") in ("1", "true")
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    select = services.notifications_for(current_user, unread=True if unread_only else None)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    rows = db.session.scalars(select.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("notifications/index.html", notifications=rows, unread_only=unread_only, page=page,
+                           more=page * PAGE_SIZE < total, total=total)
+
+
+@bp.get("/notifications/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id):
+    """Follow a notification: it is marked read and you land where it points."""
+    n = services.mark_read(current_user, services.get_notification(current_user, notification_id))
+    return redirect(safe_next(n.url, url_for("notifications.index")))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id):
+    """Mark one notification read."""
+    services.mark_read(current_user, services.get_notification(current_user, notification_id))
+    return redirect(_back(url_for("notifications.index")))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def mark_all_read():
+    """Mark every notification read."""
+    services.mark_all_read(current_user)
+    flash(_("All notifications are marked read."), "success")
+    return redirect(_back(url_for("notifications.index")))
+
+
+@bp.post("/topics/<int:topic_id>/mute")
+@login_required
+def mute(topic_id):
+    """Mute or unmute a topic from its page (`action` = mute | unmute)."""
+    from ..deliberation import services as topics
+    topic = topics.get_topic(current_user, topic_id)
+    if request.form.get("action") == "unmute":
+        services.unmute(current_user, topic)
+        flash(_("You will be notified about this topic again."), "success")
+    else:
+        services.mute(current_user, topic)
+        flash(_("Muted: no more notifications about this topic."), "success")
+    return redirect(_back(f"/topics/{topic.id}"))

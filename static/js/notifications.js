@@ -1,0 +1,64 @@
+/* The top bar's unread badge, kept live by `notification.created` (sent to user:<id>).
+   Uses the page's one socket from static/js/realtime.js when the page has it; without it
+   the badge simply shows the count the page was rendered with. On the notification
+   centre the new or updated entry is shown at the top. User text is set with textContent. */
+(function () {
+  "use strict";
+
+  var badge = document.getElementById("unread-badge");
+  var list = document.getElementById("notification-list");
+  var pending = null;
+
+  function show(count) {
+    if (!badge) return;
+    badge.textContent = String(count);
+    badge.hidden = !count;
+  }
+
+  // A coalesced notification comes again under its id, so the count is asked of the server.
+  function refreshCount() {
+    if (pending) return;
+    pending = window.fetch("/api/v1/notifications/unread-count", {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body && typeof body.unread === "number") show(body.unread); })
+      .catch(function () { /* the next notification tries again */ })
+      .then(function () { pending = null; });
+  }
+
+  function entry(n) {
+    var li = document.createElement("li");
+    li.className = "notification is-unread";
+    li.setAttribute("data-notification-id", String(n.id));
+    var a = document.createElement("a");
+    a.className = "notification-link";
+    a.href = "/notifications/" + encodeURIComponent(n.id) + "/open";
+    a.textContent = n.text;
+    var meta = document.createElement("span");
+    meta.className = "notification-meta";
+    var time = document.createElement("time");
+    time.setAttribute("datetime", n.created_at);
+    time.textContent = new Date(n.created_at).toLocaleString();
+    meta.appendChild(time);
+    li.appendChild(a);
+    li.appendChild(meta);
+    return li;
+  }
+
+  function showInList(n) {
+    if (!list) return;
+    var old = list.querySelector('[data-notification-id="' + String(Number(n.id)) + '"]');
+    if (old) old.parentNode.removeChild(old);
+    list.insertBefore(entry(n), list.firstChild);
+  }
+
+  function onCreated(n) {
+    if (!n || typeof n.id !== "number") return;
+    if (badge) badge.hidden = false;
+    refreshCount();
+    showInList(n);
+  }
+
+  var rt = window.Courtyard && window.Courtyard.realtime;
+  if (rt && typeof rt.on === "function") rt.on("notification.created", onCreated);
+})();
