@@ -1,6 +1,8 @@
 """Pages that belong to no domain: home, language switch, health; the layout's shared context."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -23,8 +25,19 @@ def layout_context() -> dict:
     chinese = locale is None or locale.language == "zh"  # Babel reads zh_CN as zh_Hans_CN
     signed_in = current_user.is_authenticated
     return {"ui_lang": "zh-CN" if chinese else "en", "other_lang": "en" if chinese else "zh_CN",
+            "lang_next": _page_to_return_to(),
             "show_admin": bool(signed_in and permissions.can_use_admin(current_user)),
             "show_orgs": bool(signed_in and permissions.can_create_organization(current_user))}
+
+
+def _page_to_return_to() -> str:
+    """Where the language switch returns: this page, or for a form's answer the page that held the form."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("web.index")
 
 
 @bp.get("/")

@@ -31,3 +31,10 @@ def test_every_page_offers_the_switch(browser, make):
     browser.login(make.secretary(cy))
     for path in ("/courtyards", f"/courtyards/{cy.id}", f"/courtyards/{cy.id}/pending"):
         assert 'action="/lang"' in browser.text(path)
+
+
+def test_switching_on_a_form_answer_returns_to_the_form(english, make):
+    english.login(make.street_admin())
+    r = english.post("/admin/communities", {"name": ""}, headers={"Referer": "http://localhost/admin/communities"})
+    assert r.status_code == 422
+    assert 'name="next" value="/admin/communities"' in r.text
