@@ -174,6 +174,7 @@ def _init_blueprints(app: Flask) -> None:
     from .deliberation.moderation_views import bp as moderation_bp
     from .notifications import channels
     from .notifications.views import bp as notifications_bp
+    from .deliberation.views import bp as deliberation_bp
     from .places.views import bp as places_bp
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
@@ -185,6 +186,7 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notifications_bp)
     channels.init_app(app)
+    app.register_blueprint(deliberation_bp)
     app.register_blueprint(uploads_bp)
     cli.init_app(app)
     realtime.init_app(app)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from .accounts import services as accounts
 from .accounts.models import User
+from .deliberation.seed import seed_topics
 from .errors import Conflict
 from .extensions import db
 from .places import services as places
@@ -153,7 +154,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics]
 
 
 def seed_demo() -> str:

@@ -1,0 +1,28 @@
+"""Forms of the topic pages. deliberation.services holds the rules; these only carry fields and CSRF."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from ..web.forms import Form
+from .models import CATEGORY_LABELS
+
+
+class TopicForm(Form):
+    title = StringField(_l("In one sentence, what is the matter?"))
+    category = RadioField(_l("Kind of matter"), choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
+                          validate_choice=False)
+    body = TextAreaField(_l("Describe it"))
+    photos = MultipleFileField(_l("Photos"))
+    # Photos already uploaded by an earlier try of this form, so a fix to the text does not lose them.
+    photo_ids = HiddenField()
+
+    def kept_photo_ids(self) -> list[int]:
+        return [int(p) for p in (self.photo_ids.data or "").split(",") if p.strip().isdigit()][:20]
+
+
+class MessageForm(Form):
+    body = TextAreaField(_l("Your message"))
+    # Made by the server for each rendering: submitting the same form twice stores one message.
+    client_id = HiddenField()
