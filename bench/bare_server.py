@@ -1,9 +1,11 @@
 """The yardstick for bench/fanout.py: a bare Flask-SocketIO broadcast server.
 
-No database, no authentication, no logging. It speaks the app's two commands the way
-the benchmark uses them: `join_topic` joins the room `topic:<id>`; `post_message`
-emits `message.posted` to that room with a payload shaped like the app's message JSON
-(same fields, similar size) and acks `{"ok": true, "message": ...}`.
+No database, no authentication, no logging. It speaks what the benchmark uses of the
+app, the same way: a socket joins the room `courtyard:1` at connect; `join_topic` joins
+`topic:<id>`; `post_message` emits `message.posted` to that room with a payload shaped
+like the app's message JSON (same fields, similar size) and acks `{"ok": true,
+"message": ...}`; `POST /api/v1/courtyards/<id>/topics` emits `topic.created` to the
+courtyard's room (the --hold probe).
 
 It is served like wsgi.py serves the app (same async mode, same Socket.IO settings,
 gc.freeze() at start-up, no access log, 10k connection cap), so the ratio app / bare
@@ -59,7 +61,15 @@ def create(mode: str) -> tuple[Flask, SocketIO]:
 
     @socketio.on("connect")
     def on_connect(auth=None):
-        return True
+        join_room("courtyard:1")  # the app puts a member's sockets in their courtyard's room
+
+    @app.post("/api/v1/courtyards/<int:courtyard_id>/topics")
+    def create_topic(courtyard_id):
+        data = request.get_json(force=True)
+        topic = {"id": next(ids), "courtyard_id": courtyard_id, "title": data["title"], "body": data["body"],
+                 "category": data["category"], "status": "open"}
+        socketio.emit("topic.created", topic, to=f"courtyard:{courtyard_id}")
+        return topic, 201
 
     @socketio.on("join_topic")
     def on_join(data):

@@ -30,6 +30,8 @@ import multiprocessing as mp
 import os
 import resource
 import secrets
+import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -271,6 +273,8 @@ class Client:
             if sio == b"2":
                 if p.startswith(b'42["message.posted",'):
                     self.on_delivery(p, arrived, now)
+                elif p.startswith(b'42["topic.created",'):  # the --hold probe
+                    self.on_delivery(p, arrived, now, ordered=False)
                 else:
                     self.w.other_events += 1
             elif sio == b"3":
@@ -320,7 +324,7 @@ class Client:
             args = json.loads(p[i:])
             callback(args[0] if args else None)
 
-    def on_delivery(self, p: bytes, arrived: float, now: float):
+    def on_delivery(self, p: bytes, arrived: float, now: float, ordered: bool = True):
         w = self.w
         i = p.find(MARK, 20)
         if i < 0:
@@ -332,6 +336,8 @@ class Client:
         w.delivered += 1
         if now > w.last_delivery:
             w.last_delivery = now
+        if not ordered:
+            return
         # Order is the message id's (the server's), not the posters' sequence numbers.
         k = p.find(b'"id":', 20) + 5
         message_id = int(p[k:p.find(b",", k)])
@@ -522,9 +528,9 @@ class Server:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4096)
         self.port = self.sock.getsockname()[1]
-        self.topic_id = 1
-        self.readers: list = [None] * clients
-        self.posters: list = [None] * posters
+        self.topic_id = self.courtyard_id = 1
+        self.readers: list = ["bare"] * clients
+        self.posters: list = ["bare"] * max(1, posters)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
         env["PYTHONUNBUFFERED"] = "1"
         if target == "app":
@@ -552,7 +558,8 @@ class Server:
         run(sys.executable, str(BENCH / "demo_data.py"), "--readers", str(clients), "--posters", str(posters),
             "--out", str(out))
         data = json.loads(out.read_text())
-        self.topic_id, self.readers, self.posters = data["topic_id"], data["readers"], data["posters"]
+        self.topic_id, self.courtyard_id = data["topic_id"], data["courtyard_id"]
+        self.readers, self.posters = data["readers"], data["posters"]
 
     def wait_ready(self, timeout: float = 120) -> None:
         """Until the server answers an Engine.IO polling handshake: connect times exclude start-up."""
@@ -563,6 +570,20 @@ class Server:
         if not head.startswith(b"HTTP/1.1 200"):
             self.check_alive()
             raise RuntimeError(f"{self.target} server is not answering: {head[:200]!r}")
+
+    def probe(self) -> int:
+        """Raise a topic over REST as the first poster: `topic.created` to the courtyard's room."""
+        import http.client
+        body = json.dumps({"title": "压测探针", "body": f"fanout 0 {time.time():.6f}", "category": "other"})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("POST", f"/api/v1/courtyards/{self.courtyard_id}/topics", body=body.encode(),
+                         headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.posters[0]}"})
+            response = conn.getresponse()
+            response.read()
+            return response.status
+        finally:
+            conn.close()
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the server process so far (/proc/<pid>/stat fields 14 and 15)."""
@@ -595,6 +616,68 @@ class Server:
         self.log.close()
 
 
+class Profiler:
+    """py-spy sampling the server for one phase (connect or load); prints where the time goes.
+
+    Only when --profile is given: sampling costs the server a little, so profiled runs are
+    for finding causes, not for the figures.
+    """
+
+    RATE = 250
+
+    def __init__(self, server: Server, phase: str, out_dir: Path):
+        exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        self.path = out_dir / f"{server.target}-{phase}.txt"
+        self.label = f"{server.target} {phase}"
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen([exe, "record", "--pid", str(server.proc.pid), "--format", "raw",
+                                      "--rate", str(self.RATE), "--nonblocking", "--function",
+                                      "--output", str(self.path)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self, top: int = 25) -> None:
+        seconds = time.monotonic() - self.t0
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            _, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+        if not self.path.exists():
+            print(f"py-spy wrote nothing for {self.label}: {err.decode(errors='replace')[-500:]}")
+            return
+        inclusive: dict[str, int] = {}
+        own: dict[str, int] = {}
+        total = 0
+        for line in self.path.read_text(errors="replace").splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not stack or not count.isdigit():
+                continue
+            n = int(count)
+            total += n
+            frames = stack.split(";")
+            own[frames[-1]] = own.get(frames[-1], 0) + n
+            for frame in set(frames):
+                inclusive[frame] = inclusive.get(frame, 0) + n
+        busy = total / (self.RATE * seconds) * 100 if seconds else 0
+        print(f"\nprofile {self.label}: {total} samples over {seconds:.1f} s (busy ≈ {busy:.0f}% of a core); "
+              f"stacks in {self.path}")
+        print(f"  {'incl %':>6} {'self %':>6}  function")
+        for frame, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"  {n / total * 100:6.1f} {own.get(frame, 0) / total * 100:6.1f}  {frame}")
+        print(f"  top self time:")
+        for frame, n in sorted(own.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"  {'':6} {n / total * 100:6.1f}  {frame}")
+
+
+def profiling(server: Server, phase: str, args) -> Profiler | None:
+    if not args.profile:
+        return None
+    out = Path(args.profile)
+    out.mkdir(parents=True, exist_ok=True)
+    return Profiler(server, phase, out)
+
+
 # --------------------------------------------------------------------------------------
 # Orchestration
 # --------------------------------------------------------------------------------------
@@ -610,31 +693,40 @@ def _split(items: list, parts: int) -> list[list]:
     return [items[i::parts] for i in range(parts)]
 
 
-def start_clients(server: Server, args, readers: int) -> tuple[list[ClientProcess], ClientProcess]:
+def start_clients(server: Server, args, readers: int, *, join: bool = True,
+                  posters: bool = True) -> tuple[list[ClientProcess], ClientProcess | None]:
     procs = args.procs or (1 if readers <= 2000 else 2)
     base = {"host": "127.0.0.1", "port": server.port, "topic_id": server.topic_id,
             "concurrency": args.connect_concurrency, "connect_timeout": args.connect_timeout}
     tokens = server.readers[:readers]
-    reader_procs = [ClientProcess("reader", dict(base, tokens=part)) for part in _split(tokens, procs) if part]
-    poster = ClientProcess("poster", dict(base, tokens=server.posters))
+    reader_cfg = dict(base, topic_id=server.topic_id if join else None)
+    reader_procs = [ClientProcess("reader", dict(reader_cfg, tokens=part)) for part in _split(tokens, procs) if part]
+    poster = ClientProcess("poster", dict(base, tokens=server.posters)) if posters else None
     return reader_procs, poster
 
 
-def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientProcess) -> dict:
+def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientProcess | None, args) -> dict:
     server.wait_ready()
+    profiler = profiling(server, "connect", args)
     t0 = time.monotonic()
     for r in readers:
         r.send("connect")
     replies = [r.recv(timeout=300) for r in readers]
     seconds = time.monotonic() - t0
-    posted = poster.ask("connect")
+    if profiler:
+        profiler.stop()
+    if poster is not None:
+        replies_posters = [poster.ask("connect")]
+    else:
+        replies_posters = []
     server.check_alive()
     errors: dict[str, int] = {}
-    for reply in replies + [posted]:
+    for reply in replies + replies_posters:
         for k, v in reply["errors"].items():
             errors[k] = errors.get(k, 0) + v
     times = sorted(t for reply in replies for t in array("d", reply["connect_times"]))
-    return {"connected": sum(r["connected"] for r in replies), "posters": posted["connected"],
+    return {"connected": sum(r["connected"] for r in replies),
+            "posters": sum(r["connected"] for r in replies_posters),
             "seconds": seconds, "p50": percentile(times, 50), "p99": percentile(times, 99), "errors": errors}
 
 
@@ -643,13 +735,14 @@ def run_load(target: str, args) -> dict:
     readers, poster = start_clients(server, args, args.clients)
     try:
         result = {"target": target, "clients": args.clients, "rate": args.rate, "seconds": args.seconds}
-        result["connect"] = connect_phase(server, readers, poster)
+        result["connect"] = connect_phase(server, readers, poster, args)
         result["memory_connected"] = server.memory()
         if result["connect"]["posters"] == 0:
             raise RuntimeError(f"no poster could connect: {result['connect']['errors']}")
         time.sleep(1)  # let connect-time work (presence, catch-up) settle before measuring
         for r in readers:
             r.ask("mark")
+        profiler = profiling(server, "load", args)
         cpu0, t0 = server.cpu_seconds(), time.monotonic()
         posted = poster.ask("post", (args.rate, args.seconds, 0), timeout=args.seconds + 60)
         ok = posted["results"].get("ok", 0)
@@ -658,6 +751,8 @@ def run_load(target: str, args) -> dict:
             r.send("expect", (ok, deadline))
         got = [r.recv(timeout=args.drain + 30) for r in readers]
         cpu1, t1 = server.cpu_seconds(), time.monotonic()
+        if profiler:
+            profiler.stop()
         server.check_alive()
         latencies = sorted(t for g in got for t in array("d", g["latencies"]))
         read = sorted(t for g in got for t in array("d", g["read_latencies"]))
@@ -684,41 +779,48 @@ def run_load(target: str, args) -> dict:
         return result
     finally:
         for p in readers + [poster]:
-            p.stop()
+            if p is not None:
+                p.stop()
         server.stop()
 
 
 def run_hold(target: str, args) -> dict:
+    """Connect N authenticated sockets (joining the topic only with --hold-join), hold them, probe them.
+
+    The probe is a topic raised over REST at the end: `topic.created` goes to the
+    courtyard's room, which every socket of a member joins at connect, so it proves that
+    each connection that looks alive is still served.
+    """
     server = Server(target, args.mode, args.hold, 1, args.database_url)
-    readers, poster = start_clients(server, args, args.hold)
+    readers, _ = start_clients(server, args, args.hold, join=args.hold_join, posters=False)
     try:
-        result = {"target": target, "clients": args.hold, "seconds": args.seconds}
-        result["connect"] = connect_phase(server, readers, poster)
+        result = {"target": target, "clients": args.hold, "seconds": args.seconds, "joined": args.hold_join}
+        result["connect"] = connect_phase(server, readers, None, args)
         result["memory_connected"] = server.memory()
         cpu0, t0 = server.cpu_seconds(), time.monotonic()
         time.sleep(args.seconds)
         cpu1, t1 = server.cpu_seconds(), time.monotonic()
         status = [r.ask("status") for r in readers]
-        # One message at the end proves every connection that looks alive is still served.
         for r in readers:
             r.ask("mark")
-        posted = poster.ask("post", (1, 1, 0))
+        probe = server.probe()
         deadline = time.monotonic() + args.drain
         for r in readers:
-            r.send("expect", (posted["results"].get("ok", 0), deadline))
+            r.send("expect", (1 if probe == 201 else 0, deadline))
         got = [r.recv(timeout=args.drain + 30) for r in readers]
         server.check_alive()
         latencies = sorted(t for g in got for t in array("d", g["latencies"]))
         result.update({
             "alive": sum(s["alive"] for s in status), "lost_connections": sum(s["lost_connections"] for s in status),
             "pings": sum(s["pings"] for s in status), "idle_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
-            "probe_delivered": sum(g["delivered"] for g in got), "probe_results": posted["results"],
-            "probe_p99": percentile(latencies, 99), "probe_max": latencies[-1] if latencies else float("nan"),
+            "probe_status": probe, "probe_delivered": sum(g["delivered"] for g in got),
+            "probe_p50": percentile(latencies, 50), "probe_max": latencies[-1] if latencies else float("nan"),
+            "client_cpu": [s["cpu"] for s in status],
             "memory": server.memory(),
         })
         return result
     finally:
-        for p in readers + [poster]:
+        for p in readers:
             p.stop()
         server.stop()
 
@@ -774,14 +876,15 @@ def print_load(results: list[dict]):
 def print_hold(results: list[dict]):
     for r in results:
         c = r["connect"]
-        print(f"\n{r['target']}: held {r['alive']}/{r['clients']} connections for {r['seconds']} s "
-              f"(lost {r['lost_connections']}, pings answered {r['pings']})")
+        print(f"\n{r['target']}: held {r['alive']}/{r['clients']} connections for {r['seconds']:g} s "
+              f"({'joined to the topic' if r['joined'] else 'connected, in their courtyard room'}); "
+              f"lost {r['lost_connections']}, pings answered {r['pings']}")
         print(f"  connect all: {c['seconds']:.1f} s (one: p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms)"
               + (f"; errors {c['errors']}" if c["errors"] else ""))
         print(f"  server RSS: {r['memory_connected']['rss']:.0f} MiB connected, {r['memory']['rss']:.0f} MiB at end "
               f"(peak {r['memory']['peak']:.0f}); idle CPU {r['idle_cpu']:.1f}% of a core")
-        print(f"  probe message: delivered to {r['probe_delivered']}/{r['alive']} "
-              f"(p99 {ms(r['probe_p99'])} ms, max {ms(r['probe_max'])} ms) {r['probe_results']}")
+        print(f"  probe (topic.created, HTTP {r['probe_status']}): delivered to {r['probe_delivered']}/{r['alive']} "
+              f"(p50 {ms(r['probe_p50'])} ms, max {ms(r['probe_max'])} ms)")
 
 
 def parse_args(argv=None):
@@ -793,19 +896,23 @@ def parse_args(argv=None):
     p.add_argument("--target", choices=("app", "bare", "both"), default="both")
     p.add_argument("--async", dest="mode", choices=("eventlet", "gevent"), default="eventlet")
     p.add_argument("--hold", type=int, metavar="N", help="only connect N clients, hold them, report")
+    p.add_argument("--hold-join", action="store_true", help="in --hold mode, also join the topic")
     p.add_argument("--posters", type=int, default=None,
-                   help="posting users, round-robin (default: one per message per second, at most 20)")
+                   help="posting users, round-robin (default: 2 per message per second, and enough that "
+                        "none posts more than 20 a minute: the app's per-person budget is 30)")
     p.add_argument("--procs", type=int, default=0, help="reader client processes (default 1, 2 above 2,000)")
     p.add_argument("--connect-concurrency", type=int, default=100, help="handshakes in flight per process")
     p.add_argument("--connect-timeout", type=float, default=60)
     p.add_argument("--drain", type=float, default=10, help="seconds to wait for late deliveries")
     p.add_argument("--database-url", help="app database (default: a new temporary SQLite file)")
     p.add_argument("--json", help="also write the results to this file")
+    p.add_argument("--profile", metavar="DIR", help="sample the server with py-spy during connect and load; "
+                   "print where the time goes and keep the stacks in DIR (the figures then include its cost)")
     args = p.parse_args(argv)
     if args.seconds is None:
         args.seconds = 30 if args.hold else 20
     if args.posters is None:
-        args.posters = max(1, min(20, math.ceil(args.rate)))
+        args.posters = max(1, math.ceil(args.rate * 2), math.ceil(args.rate * args.seconds / 20))
     return args
 
 
