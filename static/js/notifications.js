@@ -59,6 +59,30 @@
     showInList(n);
   }
 
-  var rt = window.Courtyard && window.Courtyard.realtime;
-  if (rt && typeof rt.on === "function") rt.on("notification.created", onCreated);
+  function listen() {
+    var rt = window.Courtyard && window.Courtyard.realtime;
+    if (rt && typeof rt.on === "function") rt.on("notification.created", onCreated);
+  }
+
+  function load(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  // Pages with a live room load realtime.js themselves (before this script); on the others
+  // it is loaded here, so that the badge is live on every page over the same one socket.
+  var me = document.currentScript;
+  if (window.Courtyard && window.Courtyard.realtime) {
+    listen();
+  } else if (me && me.getAttribute("data-realtime")) {
+    var io = typeof window.io === "function" ? Promise.resolve() : load(me.getAttribute("data-socketio"));
+    io.then(function () { return load(me.getAttribute("data-realtime")); })
+      .then(listen)
+      .catch(function () { /* no live badge; the count shown is the page's */ });
+  }
 })();
