@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, RadioField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired
 
 from ..web.forms import Form
 
@@ -25,17 +24,17 @@ class InviteCodeForm(Form):
 
 class TenureMixin:
     unit_id = SelectField(_l("Your flat"), choices=[], validate_choice=False)
-    # Whether one owns the flat matters for Civil Code votes, so nobody is made an owner by default.
-    tenure = RadioField(_l("You are the flat's"), choices=TENURE_CHOICES, validate_choice=False,
-                        validators=[InputRequired(message=_l("Choose owner or tenant."))])
+    # Nothing is chosen at first: owning the flat matters for Civil Code votes (services say so).
+    tenure = RadioField(_l("You are the flat's"), choices=TENURE_CHOICES, validate_choice=False)
 
     def set_units(self, units) -> None:
         self.unit_id.choices = [SelectChoice("", _l("— choose your flat —"))] + [
             SelectChoice(str(u.id), u.label) for u in units]
 
     @property
-    def is_owner(self) -> bool:
-        return self.tenure.data == "owner"
+    def is_owner(self) -> bool | None:
+        """True, False, or None when neither was chosen (the service asks for it)."""
+        return {"owner": True, "tenant": False}.get(self.tenure.data)
 
 
 class JoinForm(TenureMixin, Form):
@@ -49,8 +48,11 @@ class RegisterForm(TenureMixin, Form):
     phone = StringField(_l("Mobile phone"))
     login = StringField(_l("Login name"))
     password = PasswordField(_l("Password"))
-    password_again = PasswordField(_l("Password again"), validators=[
-        EqualTo("password", message=_l("The two passwords differ."))])
+    password_again = PasswordField(_l("Password again"))
+
+    @property
+    def passwords_differ(self) -> bool:
+        return (self.password.data or "") != (self.password_again.data or "")
 
 
 class UserForm(Form):

@@ -192,6 +192,7 @@ def register(*, invite_code, unit_id, login, password, display_name, phone=None,
     check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone)
     if building is not None:
         places.unit_of(f, building.courtyard, unit_id, required=True)
+    places.check_tenure(f, is_owner)
     f.check()
     user = new_user(login=login, password=password, display_name=display_name, phone=phone)
     db.session.flush()

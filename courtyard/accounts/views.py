@@ -72,26 +72,29 @@ def join(code):
         return render_template("accounts/register_code.html", form=form), 404
     form = JoinForm() if current_user.is_authenticated else RegisterForm()
     form.set_units(building.units)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            if current_user.is_authenticated:
-                places.request_membership(current_user, invite_code=code, unit_id=form.unit_id.data,
-                                          is_owner=form.is_owner)
-            else:
-                user = services.register(invite_code=code, unit_id=form.unit_id.data,
-                                         login=form.login.data, password=form.password.data,
-                                         display_name=form.display_name.data, phone=form.phone.data,
-                                         is_owner=form.is_owner)
-                login_user(user)
-        except DomainError as err:
-            form.show(err, {"invite_code": None})
-            status = err.status
+    if not form.validate_on_submit():
+        return render_template("accounts/register_join.html", form=form, building=building)
+    try:
+        if current_user.is_authenticated:
+            places.request_membership(current_user, invite_code=code, unit_id=form.unit_id.data,
+                                      is_owner=form.is_owner)
         else:
-            return redirect(url_for("places.waiting"))
-    elif form.has_errors:
-        status = 422
-    return render_template("accounts/register_join.html", form=form, building=building), status
+            # Retyping the password is this page's own check. When the two differ the service is
+            # still asked, without a password so that it cannot store anything, to name every
+            # other problem at once.
+            differ = form.passwords_differ
+            user = services.register(invite_code=code, unit_id=form.unit_id.data, login=form.login.data,
+                                     password="" if differ else form.password.data,
+                                     display_name=form.display_name.data, phone=form.phone.data,
+                                     is_owner=form.is_owner)
+            login_user(user)
+    except DomainError as err:
+        if getattr(form, "passwords_differ", False):
+            err.fields.pop("password", None)
+            err.fields["password_again"] = _("The two passwords differ.")
+        form.show(err, {"invite_code": None, "is_owner": "tenure"})
+        return render_template("accounts/register_join.html", form=form, building=building), err.status
+    return redirect(url_for("places.waiting"))
 
 
 # --- administration: accounts --------------------------------------------------------------

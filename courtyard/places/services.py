@@ -298,6 +298,14 @@ def building_for_invite(code) -> Building:
     return building
 
 
+def check_tenure(f: Fields, is_owner) -> None:
+    """Owner or tenant must be said (None: not chosen); only owners count in Civil Code votes."""
+    if is_owner is None:
+        f.add("is_owner", _l("Choose owner or tenant."))
+    elif not isinstance(is_owner, bool):
+        f.add("is_owner", _l("Must be true or false."))
+
+
 def request_membership(user: User, *, invite_code, unit_id, is_owner=False, commit=True) -> Membership:
     """A resident asks to join a building's courtyard; it stays pending until approved."""
     f = Fields()
@@ -307,6 +315,7 @@ def request_membership(user: User, *, invite_code, unit_id, is_owner=False, comm
         f.errors.update(e.fields)
         building = None
     unit = unit_of(f, building.courtyard, unit_id, required=True) if building else None
+    check_tenure(f, is_owner)
     f.check()
     existing = db.session.scalar(sa.select(Membership).where(
         Membership.courtyard_id == building.courtyard.id, Membership.user_id == user.id))

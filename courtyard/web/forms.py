@@ -24,10 +24,11 @@ class Form(FlaskForm):
         field.errors = [*field.errors, str(message)]
 
     def show(self, err: DomainError, aliases: Mapping[str, str] | Callable[[str], str | None] = ()) -> None:
-        """Spread a service's error over the fields (`aliases` maps service field names to ours)."""
-        if not err.fields:
-            self.add_error(None, err.message)
-            return
+        """Spread a service's error over the fields (`aliases` maps service field names to ours).
+
+        Its message ("Some fields need attention.") heads the form, so that it is seen first.
+        """
+        self.add_error(None, err.message)
         for name, message in err.fields.items():
             target = aliases(name) if callable(aliases) else dict(aliases).get(name, name)
             self.add_error(target, message)

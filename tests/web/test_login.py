@@ -75,3 +75,14 @@ def test_logout_ends_the_session(english, make):
     assert r.status_code == 302
     assert "You have logged out." in english.text("/login")
     assert english.get("/courtyards").status_code == 302
+
+
+def test_many_failures_are_answered_with_a_wait_but_the_right_password_still_works(english, make, app):
+    user = make.user()
+    budget = int(app.config["LOGIN_FAILURES_PER_LOGIN"].split("/")[0])
+    for _ in range(budget):
+        assert english.post("/login", {"login": user.login, "password": "guess-guess"}).status_code == 401
+    r = english.post("/login", {"login": user.login, "password": "guess-guess"})
+    assert r.status_code == 429
+    assert "Too many attempts." in r.text
+    assert english.post("/login", {"login": user.login, "password": PASSWORD}).status_code == 302

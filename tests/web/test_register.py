@@ -95,15 +95,19 @@ def test_bad_sign_up_fields_are_shown_next_to_them_and_nothing_is_stored(english
     assert _count(Membership) == 0
 
 
-def test_owner_or_tenant_must_be_chosen_and_passwords_must_match(english, make):
+def test_owner_or_tenant_must_be_chosen_and_passwords_must_match_and_all_is_said_at_once(english, make):
     cy = make.courtyard()
     code = cy.building.invite_code
     data = _signup(cy.building.units[0], password_again="different-1")
     del data["tenure"]
+    data["login"] = "x"
     r = english.post(f"/join/{code}", data)
     assert r.status_code == 422
-    assert "Choose owner or tenant." in r.text
-    assert "The two passwords differ." in r.text
+    assert "Some fields need attention." in r.text
+    assert 'id="tenure-error"' in r.text and "Choose owner or tenant." in r.text
+    assert 'id="password_again-error"' in r.text and "The two passwords differ." in r.text
+    assert 'id="login-error"' in r.text  # every problem is named at once
+    assert 'id="password-error"' not in r.text
     assert _count(User) == 0
 
 
@@ -143,3 +147,12 @@ def test_the_join_link_from_the_invite_works_for_newcomers(browser, make):
     page = browser.text(f"/join/{cy.building.invite_code.lower()}")
     assert "第 2 步" in page
     assert cy.building.name in page
+
+
+def test_a_member_joining_must_say_owner_or_tenant_and_pick_a_flat(english, make):
+    home, second = make.courtyard(), make.courtyard()
+    english.login(make.resident(home))
+    r = english.post(f"/join/{second.building.invite_code}", {"unit_id": ""})
+    assert r.status_code == 422
+    assert 'id="tenure-error"' in r.text and 'id="unit_id-error"' in r.text
+    assert _count(Membership) == 1
