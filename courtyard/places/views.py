@@ -170,6 +170,7 @@ _UNIT_KEY = re.compile(r"^units(?:\.(\d+))?")
 
 def _show_unit_errors(form, err: Invalid, lines: list[int]) -> None:
     """The service names units by position; the page names them by the line they were typed on."""
+    form.add_error(None, err.message)
     for key, message in err.fields.items():
         match = _UNIT_KEY.match(key)
         if match and match[1] is not None:
