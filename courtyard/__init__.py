@@ -169,7 +169,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, cli, realtime
+    from . import api, cli, realtime, voting
     from .accounts.views import bp as accounts_bp
     from .deliberation.moderation_views import bp as moderation_bp
     from .notifications import channels
@@ -190,3 +190,4 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(uploads_bp)
     cli.init_app(app)
     realtime.init_app(app)
+    voting.init_app(app)

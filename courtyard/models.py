@@ -4,3 +4,4 @@ from .places.models import *  # noqa: F401,F403
 from .uploads.models import *  # noqa: F401,F403
 from .deliberation.models import *  # noqa: F401,F403
 from .notifications.models import *  # noqa: F401,F403
+from .voting.models import *  # noqa: F401,F403

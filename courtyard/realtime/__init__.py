@@ -72,7 +72,7 @@ def end_session_sockets(user) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import commands, revocation, topics  # noqa: F401  (the commands and the listener)
+    from . import commands, revocation, topics, voting  # noqa: F401  (the commands and the listener)
 
     commands.register_all()
 

@@ -1,0 +1,123 @@
+"""JSON routes: proposals and ballots (CONTRACT §4, Proposals and ballots)."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..api.core import Body, bp, doc, login_required, paginate, parse_body, require
+from ..deliberation import services as deliberation
+from . import payloads, permissions, services
+from .models import Proposal
+
+
+class ProposalBody(Body):
+    title: str
+    body: str
+
+
+class BallotBody(Body):
+    rule: str
+    closes_at: str
+    secret: bool = False
+    quorum: float | str | None = None
+
+
+class VoteBody(Body):
+    choice: str
+    # 楼门长代投: a building lead records the vote of the resident `on_behalf_of`, before a witness.
+    on_behalf_of: int | None = None
+    witness: str | None = None
+
+
+def _participant_json(p: services.Participant) -> dict:
+    return {"user": payloads.author_json(p.user) if p.user else None,
+            "unit": {"id": p.unit.id, "label": p.unit.label, "area_m2": float(p.unit.area_m2)} if p.unit else None,
+            "is_owner": p.is_owner, "took_part": p.took_part, "assisted": p.assisted, "choice": p.choice}
+
+
+@bp.get("/topics/<int:topic_id>/proposals")
+@doc(tag="voting", paginated=True)
+@login_required
+def list_proposals(topic_id):
+    """A topic's proposals, oldest first, each with its live or final tally."""
+    topic = deliberation.get_topic(current_user, topic_id)
+    select = services.proposals_in(current_user, topic).options(
+        selectinload(Proposal.author), selectinload(Proposal.opened_by), selectinload(Proposal.closed_by))
+    return jsonify(paginate(select, lambda p: services.proposal_for(current_user, p)))
+
+
+@bp.post("/topics/<int:topic_id>/proposals")
+@doc(tag="voting", body=ProposalBody, status=201)
+@login_required
+def create_proposal(topic_id):
+    """Put a proposal (方案) into a topic: status `draft` until the secretary opens a ballot."""
+    topic = deliberation.get_topic(current_user, topic_id)
+    require(permissions.can_propose(current_user, topic))
+    body = parse_body(ProposalBody)
+    proposal = services.create_proposal(current_user, topic, title=body.title, body=body.body)
+    return jsonify(services.proposal_for(current_user, proposal)), 201
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@doc(tag="voting")
+@login_required
+def get_proposal(proposal_id):
+    """A proposal with its tally, the caller's own vote (`my_vote`) and what the caller may do."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    return jsonify(services.proposal_for(current_user, proposal))
+
+
+@bp.post("/proposals/<int:proposal_id>/ballot")
+@doc(tag="voting", body=BallotBody)
+@login_required
+def open_ballot(proposal_id):
+    """Open a proposal as a ballot (moderators): rule, deadline, secrecy, quorum. The roll is fixed now."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    require(permissions.can_manage_ballot(current_user, proposal))
+    body = parse_body(BallotBody)
+    services.open_ballot(current_user, proposal, rule=body.rule, closes_at=body.closes_at, secret=body.secret,
+                         quorum=body.quorum)
+    return jsonify(services.proposal_for(current_user, proposal))
+
+
+@bp.post("/proposals/<int:proposal_id>/votes")
+@doc(tag="voting", body=VoteBody, status=201)
+@login_required
+def cast_vote(proposal_id):
+    """Vote yes, no or abstain: 201, or 200 when it replaces an earlier vote. The answer carries the tally."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    body = parse_body(VoteBody)
+    outcome = services.cast_vote(current_user, proposal, body.choice, on_behalf_of=body.on_behalf_of,
+                                 witness=body.witness)
+    return jsonify(outcome.vote_json()), 200 if outcome.replaced else 201
+
+
+@bp.get("/proposals/<int:proposal_id>/tally")
+@doc(tag="voting")
+@login_required
+def get_tally(proposal_id):
+    """The tally: counts, eligible, participation, quorum_met, passing (and the thresholds behind them)."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    return jsonify(services.tally_of(current_user, proposal))
+
+
+@bp.post("/proposals/<int:proposal_id>/close")
+@doc(tag="voting")
+@login_required
+def close_ballot(proposal_id):
+    """Close a ballot early (moderators); the answer is the final tally. Closing at `closes_at` is automatic."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    require(permissions.can_close_ballot(current_user, proposal))
+    proposal = services.close_ballot(current_user, proposal)
+    return jsonify(proposal.final_tally)
+
+
+@bp.get("/proposals/<int:proposal_id>/turnout")
+@doc(tag="voting")
+@login_required
+def get_turnout(proposal_id):
+    """The roll and who took part (moderators; everyone for an open ballot). Never a secret ballot's choices."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    return jsonify({"proposal_id": proposal.id, "secret": proposal.secret,
+                    "items": [_participant_json(p) for p in services.turnout(current_user, proposal)]})

@@ -1,0 +1,617 @@
+"""Proposals and ballots: one function per act, shared by pages, the API and sockets.
+
+Each function checks permission, validates, writes, commits and publishes its facts after
+the commit. The integrity of a ballot rests on one row lock:
+
+* every write that changes a count — a batch of votes, or the close — begins with a
+  conditional ``UPDATE proposals SET tally_seq = tally_seq + 1 WHERE id = … AND status =
+  'voting'`` (votes add ``AND closes_at > now``). On PostgreSQL that locks the row until
+  the commit; on SQLite it takes the database's write lock. Either way the check and the
+  writes that follow are one atomic step: no stale read can let a vote past the close.
+* the close counts the votes after taking the lock, so it sees every vote committed before
+  it, and every vote that comes later finds the status changed and is refused. A vote
+  racing the close therefore lands before it or is refused — never both.
+* several closers (the scheduler in each process, the secretary) race on the same
+  conditional UPDATE: exactly one finds the ballot still open.
+* one vote per person, or per unit, is ``UNIQUE(proposal_id, voter_key)``.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock, events
+from ..accounts.models import User
+from ..deliberation import services as deliberation
+from ..deliberation.models import Topic, TopicStatus
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..places.models import Membership, MembershipStatus, Unit
+from ..validation import Fields
+from . import audit, live, payloads, permissions, rules
+from .ballot_box import Batcher, Job
+from .models import Choice, Proposal, ProposalStatus, RollEntry, Rule, Vote
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 100
+BODY_MAX = 5000
+WITNESS_MAX = 50
+MIN_BALLOT = timedelta(minutes=5)
+MAX_BALLOT = timedelta(days=90)
+MAX_ID = 2**31 - 1
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _id(value) -> int | None:
+    """An id as a client sent it; None if it cannot name anything."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    try:
+        ident = int(value)
+    except ValueError:
+        return None
+    return ident if 1 <= ident <= MAX_ID else None
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_proposal(actor, proposal_id) -> Proposal:
+    """A proposal the actor may see (as its topic); NotFound otherwise (existence is private)."""
+    ident = _id(proposal_id)
+    proposal = db.session.get(Proposal, ident) if ident else None
+    if proposal is None or not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    return proposal
+
+
+def proposals_in(actor, topic: Topic) -> sa.Select:
+    """The topic's proposals, oldest first. NotFound if the actor may not see the topic."""
+    if not deliberation.permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    return sa.select(Proposal).where(Proposal.topic_id == topic.id).order_by(Proposal.id)
+
+
+def live_tally(proposal: Proposal, session=None) -> dict | None:
+    """The tally as it stands: stored at the close, counted afresh while voting; None for a draft."""
+    if proposal.status == ProposalStatus.draft:
+        return None
+    if proposal.final_tally is not None:
+        return proposal.final_tally
+    session = session or db.session
+    seq = session.scalar(sa.select(Proposal.tally_seq).where(Proposal.id == proposal.id))
+    return _tally_json(proposal, _count(session, proposal), seq)
+
+
+def tally_of(actor, proposal: Proposal) -> dict:
+    """GET /proposals/<id>/tally. Conflict for a draft (no ballot yet)."""
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    tally = live_tally(proposal)
+    if tally is None:
+        raise Conflict(_l("This proposal has not been put to a vote yet."))
+    return tally
+
+
+def vote_of(actor, proposal: Proposal) -> Vote | None:
+    """The vote that counts for the actor: their own, or their household's under the unit rules."""
+    entry = permissions.roll_entry(actor, proposal)
+    if entry is None:
+        return None
+    return db.session.scalar(sa.select(Vote).where(Vote.proposal_id == proposal.id,
+                                                   Vote.voter_key == entry.voter_key))
+
+
+def viewer_extras(actor, proposal: Proposal) -> dict:
+    """What one person sees of a proposal besides the public part: their vote and what they may do."""
+    entry = permissions.roll_entry(actor, proposal)
+    vote = None
+    if entry is not None:
+        vote = db.session.scalar(sa.select(Vote).where(Vote.proposal_id == proposal.id,
+                                                       Vote.voter_key == entry.voter_key))
+    return {
+        "my_vote": payloads.vote_json(vote, actor.id, secret=proposal.secret) if vote else None,
+        "on_roll": entry is not None,
+        "can_vote": entry is not None and proposal.status == ProposalStatus.voting,
+        "can_manage": permissions.can_manage_ballot(actor, proposal),
+        "can_assist": proposal.status == ProposalStatus.voting and permissions.can_assist(actor, proposal),
+    }
+
+
+def proposal_for(actor, proposal: Proposal) -> dict:
+    """The proposal as `actor` sees it: with its tally, their vote and what they may do."""
+    return payloads.proposal_json(proposal, tally=live_tally(proposal), viewer_extras=viewer_extras(actor, proposal))
+
+
+@dataclass(frozen=True)
+class Participant:
+    user: User | None
+    unit: Unit | None
+    is_owner: bool
+    took_part: bool
+    assisted: bool
+    choice: str | None  # only for open ballots
+
+
+def turnout(actor, proposal: Proposal) -> list[Participant]:
+    """The roll with who took part (and, for an open ballot, how they voted), by unit.
+
+    The moderators see it for every ballot; others only for open ones. A secret ballot's
+    choices are never in it. Raises NotFound, Forbidden.
+    """
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    if not permissions.can_see_turnout(actor, proposal):
+        raise Forbidden()
+    show_choice = permissions.can_see_choices(actor, proposal)
+    votes = {v.voter_key: v for v in db.session.scalars(sa.select(Vote).where(Vote.proposal_id == proposal.id))}
+    entries = db.session.scalars(sa.select(RollEntry).where(RollEntry.proposal_id == proposal.id)
+                                 .order_by(RollEntry.id)).all()
+    out = []
+    for e in entries:
+        v = votes.get(e.voter_key)
+        # Under the unit rules a household's vote is its own line: the member who cast it took part.
+        took_part = v is not None and (proposal.rule == Rule.majority or v.user_id == e.user_id)
+        out.append(Participant(user=e.user, unit=e.unit, is_owner=e.is_owner, took_part=took_part,
+                               assisted=took_part and v.assisted_by_id is not None,
+                               choice=v.choice.value if took_part and show_choice else None))
+    out.sort(key=lambda p: (p.unit.label if p.unit else "~", p.user.display_name if p.user else ""))
+    return out
+
+
+# --- proposing and opening -----------------------------------------------------------------
+
+def create_proposal(actor, topic: Topic, *, title, body) -> Proposal:
+    """A resident or the secretary puts a proposal (方案) into a topic. Raises NotFound, Forbidden, Invalid."""
+    if not deliberation.permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    if not permissions.can_propose(actor, topic):
+        raise Forbidden(_l("Proposals can be made by the courtyard's members while the topic is under discussion."))
+    f = Fields()
+    title = f.text("title", deliberation.clean_text(title), max_len=TITLE_MAX)
+    body = f.text("body", deliberation.clean_text(body), max_len=BODY_MAX)
+    deliberation.check_blocked_words(f, "title", title)
+    deliberation.check_blocked_words(f, "body", body)
+    f.check()
+    now = clock.now()
+    proposal = Proposal(topic=topic, author=actor, title=title, body=body, status=ProposalStatus.draft,
+                        created_at=now, updated_at=now)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+def parse_closes_at(f: Fields, value, *, local: bool = False) -> datetime | None:
+    """A deadline: an aware datetime or ISO-8601 text with a time zone (`local`: a naive one is Beijing time)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            f.add("closes_at", _l("Must be a date and time (ISO 8601)."))
+            return None
+    if not isinstance(value, datetime):
+        f.add("closes_at", _l("This field is required.") if value in (None, "") else
+              _l("Must be a date and time (ISO 8601)."))
+        return None
+    if value.tzinfo is None:
+        if not local:
+            f.add("closes_at", _l("Give the time zone, e.g. 2026-12-01T20:00:00+08:00."))
+            return None
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(timezone.utc)
+
+
+def parse_quorum(f: Fields, value) -> Decimal:
+    """A fraction of the roll between 0 and 1 (0.5), with at most 4 decimals; default 0."""
+    if value in (None, ""):
+        return Decimal(0)
+    if isinstance(value, bool):
+        f.add("quorum", _l("Must be a fraction between 0 and 1, e.g. 0.5."))
+        return Decimal(0)
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or not 0 <= number <= 1 or number != number.quantize(
+            Decimal("0.0001")):
+        f.add("quorum", _l("Must be a fraction between 0 and 1, e.g. 0.5."))
+        return Decimal(0)
+    return number.quantize(Decimal("0.0001"))
+
+
+def open_ballot(actor, proposal: Proposal, *, rule, closes_at, secret=False, quorum=None,
+                local_time: bool = False) -> Proposal:
+    """Put one proposal to the vote. See open_ballots."""
+    return open_ballots(actor, [proposal], rule=rule, closes_at=closes_at, secret=secret, quorum=quorum,
+                        local_time=local_time)[0]
+
+
+def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=False, quorum=None,
+                 local_time: bool = False) -> list[Proposal]:
+    """The secretary opens one or several draft proposals of a topic as ballots, with one rule,
+    deadline, secrecy and quorum. The electoral roll of each is fixed now. If the topic was
+    `open` it moves to `deliberating`. Raises NotFound, Forbidden, Conflict, Invalid.
+    """
+    if not proposals:
+        raise Invalid(fields={"proposals": _l("Choose at least one proposal.")})
+    topic = proposals[0].topic
+    for p in proposals:
+        if not permissions.can_view_proposal(actor, p):
+            raise NotFound()
+        if p.topic_id != topic.id:
+            raise Invalid(fields={"proposals": _l("The proposals must belong to one topic.")})
+        if not permissions.can_manage_ballot(actor, p):
+            raise Forbidden(_l("Only the secretary opens ballots."))
+    if topic.status not in permissions.ACTIVE_TOPIC:
+        raise Conflict(_l("The topic is no longer under discussion."))
+    for p in proposals:
+        if p.status != ProposalStatus.draft:
+            raise Conflict(_l("“%(title)s” has already been put to a vote.", title=p.title))
+    f = Fields()
+    try:
+        rule = Rule(rule)
+    except ValueError:
+        f.add("rule", _l("Choose one of the rules."))
+    closes_at = parse_closes_at(f, closes_at, local=local_time)
+    now = clock.now()
+    if closes_at is not None and not now + MIN_BALLOT <= closes_at <= now + MAX_BALLOT:
+        f.add("closes_at", _l("The vote must last between 5 minutes and 90 days."))
+    if not isinstance(secret, bool):
+        f.add("secret", _l("Must be true or false."))
+    quorum = parse_quorum(f, quorum)
+    f.check()
+
+    members, units = _courtyard_roll_inputs(topic)
+    roll = rules.roll_for(rule.value, members, units)
+    owners = {m.person: m.is_owner for m in members}
+    eligible = rules.electorate(roll)
+    for p in proposals:
+        # Conditional, so that two secretaries opening the same draft at once open it once.
+        opened = db.session.execute(sa.update(Proposal).where(
+            Proposal.id == p.id, Proposal.status == ProposalStatus.draft).values(
+            status=ProposalStatus.voting, rule=rule, secret=secret, quorum=quorum, opened_at=now,
+            opened_by_id=actor.id, closes_at=closes_at, updated_at=now, tally_seq=Proposal.tally_seq + 1,
+            eligible_people=eligible.people, eligible_households=eligible.households,
+            eligible_area_m2=eligible.area).execution_options(synchronize_session=False))
+        if opened.rowcount != 1:
+            db.session.rollback()
+            raise Conflict(_l("“%(title)s” has already been put to a vote.", title=p.title))
+        if roll:
+            db.session.execute(sa.insert(RollEntry), [
+                {"proposal_id": p.id, "user_id": line.person, "unit_id": line.unit,
+                 "voter_key": rules.voter_key(rule.value, line.person or 0, line.unit),
+                 "is_owner": owners.get(line.person, False) if line.person else False, "area_m2": line.area}
+                for line in roll])
+    for p in proposals:
+        db.session.refresh(p)
+    if topic.status == TopicStatus.open:
+        deliberation.change_status(actor, topic, TopicStatus.deliberating.value)  # commits ours too
+    else:
+        db.session.commit()
+    return proposals
+
+
+def _courtyard_roll_inputs(topic: Topic) -> tuple[list[rules.Member], dict[int, Decimal]]:
+    """The courtyard's active members and its building's units, as plain values for rules.roll_for."""
+    courtyard = topic.courtyard
+    members = [rules.Member(person=user_id, unit=unit_id, is_owner=bool(owner))
+               for user_id, unit_id, owner in db.session.execute(
+                   sa.select(Membership.user_id, Membership.unit_id, Membership.is_owner).where(
+                       Membership.courtyard_id == courtyard.id, Membership.status == MembershipStatus.active))]
+    units = dict(db.session.execute(sa.select(Unit.id, Unit.area_m2).where(
+        Unit.building_id == courtyard.building_id)).tuples().all())
+    return members, {k: Decimal(v).quantize(rules.CENT) for k, v in units.items()}
+
+
+# --- voting --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VoteRequest:
+    proposal_id: int
+    user_id: int
+    choice: str
+    assisted_by_id: int | None = None
+    witness: str | None = None
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What a voter hears back: their vote as stored, whether it replaced an earlier one, the tally."""
+
+    proposal_id: int
+    topic_id: int
+    choice: str
+    replaced: bool
+    assisted_by_id: int | None
+    witness: str | None
+    at: datetime
+    tally: dict
+
+    def vote_json(self) -> dict:
+        return {"proposal_id": self.proposal_id, "choice": self.choice, "replaced": self.replaced,
+                "assisted": self.assisted_by_id is not None, "witness": self.witness,
+                "updated_at": self.at.isoformat(), "tally": self.tally}
+
+
+class _Refused(Exception):
+    """A vote the batch writer refused; cast_vote turns it into the right DomainError."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def cast_vote(actor, proposal, choice, *, on_behalf_of=None, witness=None) -> VoteOutcome:
+    """Vote on a ballot — the one function behind the form, the JSON route and `cast_vote`.
+
+    `proposal` is a Proposal or its id. The voter must be on the roll and still an active
+    member; a later vote replaces their earlier one (their household's under the unit
+    rules). With `on_behalf_of` (a user id) a building lead records the vote of a resident
+    on the roll who cannot use a phone, naming a `witness` (楼门长代投); it is marked as
+    assisted and audit-logged, and the resident may replace it with their own vote, while
+    an assisted vote never replaces one the resident cast themselves.
+    Raises NotFound, Forbidden, Conflict (not open, closed), Invalid. After the commit a
+    coalesced `vote.tallied` goes to the topic's room.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise NotFound()
+    proposal_id = proposal.id if isinstance(proposal, Proposal) else _id(proposal)
+    if proposal_id is None:
+        raise NotFound()
+    f = Fields()
+    if not isinstance(choice, str) or choice not in rules.CHOICES:
+        f.add("choice", _l("Choose yes, no or abstain."))
+    voter_id, assisted_by_id = actor.id, None
+    if on_behalf_of is not None:
+        loaded = get_proposal(actor, proposal_id)
+        if not permissions.can_assist(actor, loaded):
+            raise Forbidden(_l("Only the building lead or the secretary records votes for neighbours."))
+        voter_id = _id(on_behalf_of)
+        if voter_id is None or voter_id == actor.id:
+            f.add("on_behalf_of", _l("Choose a neighbour on the roll."))
+        witness = f.text("witness", deliberation.clean_text(witness), max_len=WITNESS_MAX)
+        assisted_by_id = actor.id
+    else:
+        witness = None
+    f.check()
+    request = VoteRequest(proposal_id, voter_id, choice, assisted_by_id, witness)
+    try:
+        outcome = _box().submit(request)
+    except _Refused as refused:
+        raise _refusal(actor, proposal_id, refused.reason, assisted=assisted_by_id is not None) from None
+    live.changed(proposal_id, outcome.topic_id)
+    return outcome
+
+
+def _refusal(actor, proposal_id: int, reason: str, *, assisted: bool):
+    """The DomainError for a refused vote; existence stays private from those who may not see it."""
+    proposal = get_proposal(actor, proposal_id)  # NotFound for those who may not see it
+    if reason == "closed":
+        if proposal.status == ProposalStatus.draft:
+            return Conflict(_l("This proposal has not been put to a vote yet."))
+        return Conflict(_l("Voting on this proposal has closed."))
+    if reason == "voted_themself":
+        return Conflict(_l("This neighbour has voted themselves; their own vote stands."))
+    if assisted:
+        return Invalid(fields={"on_behalf_of": _l("Choose a neighbour on the roll.")})
+    return Forbidden(_l("You are not on this ballot's roll."))
+
+
+_batchers: dict[int, Batcher] = {}
+
+
+def _box() -> Batcher:
+    """This process's ballot box (one per database engine: the tests run two backends)."""
+    engine = db.engine
+    box = _batchers.get(id(engine))
+    if box is None:
+        box = _batchers.setdefault(id(engine), Batcher(_write_votes))
+    return box
+
+
+def _write_votes(jobs: list[Job]) -> None:
+    """Write a batch of votes, one transaction per proposal, and give each job its outcome."""
+    by_proposal: dict[int, list[Job]] = {}
+    for job in jobs:
+        by_proposal.setdefault(job.request.proposal_id, []).append(job)
+    for proposal_id, batch in by_proposal.items():
+        for attempt in range(3):
+            session = db.session.session_factory()
+            try:
+                _write_proposal_votes(session, proposal_id, batch)
+                break
+            except IntegrityError:
+                # Cannot happen while every writer takes the row lock first; retry rather than lose votes.
+                session.rollback()
+                log.warning("vote batch for proposal %s hit a unique constraint; retrying", proposal_id)
+                if attempt == 2:
+                    raise
+            finally:
+                session.close()
+
+
+def _lock(session, proposal_id: int, *, for_votes: bool, now: datetime) -> bool:
+    """Take the proposal's row (write) lock if it is still voting; the caller commits or rolls back."""
+    where = [Proposal.id == proposal_id, Proposal.status == ProposalStatus.voting]
+    if for_votes:
+        where.append(Proposal.closes_at > now)
+    result = session.execute(sa.update(Proposal).where(*where).values(tally_seq=Proposal.tally_seq + 1)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
+    now = clock.now()
+    if not _lock(session, proposal_id, for_votes=True, now=now):
+        session.rollback()
+        for job in batch:
+            job.error = _Refused("closed")
+        return
+    p = session.execute(sa.select(
+        Proposal.rule, Proposal.secret, Proposal.quorum, Proposal.closes_at, Proposal.tally_seq, Proposal.topic_id,
+        Proposal.eligible_people, Proposal.eligible_households, Proposal.eligible_area_m2, Topic.courtyard_id)
+        .join(Topic, Topic.id == Proposal.topic_id).where(Proposal.id == proposal_id)).one()
+    user_ids = {job.request.user_id for job in batch}
+    roll = {row.user_id: row for row in session.execute(
+        sa.select(RollEntry.user_id, RollEntry.voter_key, RollEntry.unit_id, RollEntry.area_m2)
+        .join(Membership, sa.and_(Membership.user_id == RollEntry.user_id,
+                                  Membership.courtyard_id == p.courtyard_id,
+                                  Membership.status == MembershipStatus.active))
+        .where(RollEntry.proposal_id == proposal_id, RollEntry.user_id.in_(user_ids)))}
+    keys = {roll[u].voter_key for u in user_ids if u in roll}
+    existing = {row.voter_key: row for row in session.execute(
+        sa.select(Vote.id, Vote.voter_key, Vote.user_id, Vote.assisted_by_id)
+        .where(Vote.proposal_id == proposal_id, Vote.voter_key.in_(keys)))} if keys else {}
+
+    inserts: dict[str, dict] = {}
+    updates: dict[str, dict] = {}
+    written: list[tuple[Job, bool, dict]] = []
+    for job in batch:
+        r: VoteRequest = job.request
+        line = roll.get(r.user_id)
+        if line is None:
+            job.error = _Refused("not_on_roll")
+            continue
+        key = line.voter_key
+        previous = inserts.get(key) or updates.get(key)
+        if previous is None and key in existing:
+            row = existing[key]
+            previous = {"id": row.id, "user_id": row.user_id, "assisted_by_id": row.assisted_by_id}
+        if r.assisted_by_id is not None and previous is not None and previous["user_id"] == r.user_id \
+                and previous["assisted_by_id"] is None:
+            job.error = _Refused("voted_themself")
+            continue
+        values = {"user_id": r.user_id, "unit_id": line.unit_id, "area_m2": line.area_m2, "choice": Choice(r.choice),
+                  "assisted_by_id": r.assisted_by_id, "witness": r.witness, "updated_at": now}
+        if previous is None or key in inserts:
+            target = inserts.setdefault(key, {"proposal_id": proposal_id, "voter_key": key, "created_at": now})
+        else:
+            target = updates.setdefault(key, {"id": previous["id"]})
+        target.update(values)
+        written.append((job, previous is not None, dict(values)))
+        if r.assisted_by_id is not None:
+            audit.record(session, actor_id=r.assisted_by_id, action="vote.assisted", subject_type="proposal",
+                         subject_id=proposal_id, courtyard_id=p.courtyard_id,
+                         data={"voter_id": r.user_id, "witness": r.witness})  # never the choice
+    if inserts:
+        session.execute(sa.insert(Vote), list(inserts.values()))
+    if updates:
+        session.execute(sa.update(Vote), list(updates.values()))
+    if not written:
+        session.rollback()
+        return
+    eligible = rules.Measure(p.eligible_people, p.eligible_households, Decimal(p.eligible_area_m2))
+    tally = rules.tally(p.rule.value, eligible, _ballots(session, proposal_id), Fraction(p.quorum))
+    body = payloads.tally_json(proposal_id=proposal_id, status=ProposalStatus.voting.value, rule=p.rule.value,
+                               secret=p.secret, closes_at=p.closes_at, seq=p.tally_seq, tally=tally)
+    session.commit()
+    for job, replaced, values in written:
+        job.outcome = VoteOutcome(proposal_id=proposal_id, topic_id=p.topic_id, choice=values["choice"].value,
+                                  replaced=replaced, assisted_by_id=values["assisted_by_id"],
+                                  witness=values["witness"], at=now, tally=body)
+
+
+def _ballots(session, proposal_id: int) -> list[rules.Ballot]:
+    return [rules.Ballot(choice.value, unit_id, Decimal(area))
+            for choice, unit_id, area in session.execute(
+                sa.select(Vote.choice, Vote.unit_id, Vote.area_m2).where(Vote.proposal_id == proposal_id))]
+
+
+def _count(session, proposal: Proposal) -> rules.Tally:
+    eligible = rules.Measure(proposal.eligible_people, proposal.eligible_households,
+                             Decimal(proposal.eligible_area_m2))
+    return rules.tally(proposal.rule.value, eligible, _ballots(session, proposal.id), Fraction(proposal.quorum))
+
+
+def fresh_count(proposal: Proposal, session=None) -> rules.Tally:
+    """Count from scratch — the roll and the votes, nothing stored on the proposal: for the close and the tests."""
+    session = session or db.session
+    roll = [rules.RollLine(user_id, unit_id, Decimal(area))
+            for user_id, unit_id, area in session.execute(
+                sa.select(RollEntry.user_id, RollEntry.unit_id, RollEntry.area_m2)
+                .where(RollEntry.proposal_id == proposal.id))]
+    return rules.tally(proposal.rule.value, rules.electorate(roll), _ballots(session, proposal.id),
+                       Fraction(proposal.quorum))
+
+
+def _tally_json(proposal: Proposal, tally: rules.Tally, seq: int, status: ProposalStatus | None = None) -> dict:
+    return payloads.tally_json(proposal_id=proposal.id, status=(status or proposal.status).value,
+                               rule=proposal.rule.value, secret=proposal.secret, closes_at=proposal.closes_at,
+                               seq=seq, tally=tally)
+
+
+# --- closing -------------------------------------------------------------------------------
+
+def close_ballot(actor, proposal: Proposal) -> Proposal:
+    """The secretary closes a ballot early. Raises NotFound, Forbidden, Conflict (not voting)."""
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    if not permissions.can_close_ballot(actor, proposal):
+        raise Forbidden(_l("Only the secretary closes ballots."))
+    closed = _close(proposal.id, closer_id=actor.id)
+    if closed is None:
+        db.session.refresh(proposal)
+        if proposal.status == ProposalStatus.draft:
+            raise Conflict(_l("This proposal has not been put to a vote yet."))
+        raise Conflict(_l("This ballot is already closed."))
+    return closed
+
+
+def close_due_ballots() -> list[int]:
+    """Close every ballot whose deadline has passed (the scheduler's job). Returns the ids it closed."""
+    now = clock.now()
+    due = db.session.scalars(sa.select(Proposal.id).where(
+        Proposal.status == ProposalStatus.voting, Proposal.closes_at <= now).order_by(Proposal.closes_at)).all()
+    db.session.rollback()  # end the read before each close takes its lock
+    closed = []
+    for proposal_id in due:
+        if _close(proposal_id, closer_id=None) is not None:
+            closed.append(proposal_id)
+    return closed
+
+
+def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
+    """Close if still voting: lock, count afresh, decide, store the final tally, publish
+    `proposal.decided`. None if someone else closed it first (or it is not voting)."""
+    session = db.session
+    now = clock.now()
+    if not _lock(session, proposal_id, for_votes=False, now=now):
+        session.rollback()
+        return None
+    proposal = session.get(Proposal, proposal_id, populate_existing=True)
+    tally = fresh_count(proposal, session)
+    status = ProposalStatus.adopted if tally.passing else ProposalStatus.rejected
+    proposal.final_tally = _tally_json(proposal, tally, proposal.tally_seq, status)
+    proposal.status = status
+    proposal.closed_at = now
+    proposal.closed_by_id = closer_id
+    proposal.updated_at = now
+    session.flush()
+    events.publish("proposal.decided", f"topic:{proposal.topic_id}", payloads.proposal_json(proposal,
+                   tally=proposal.final_tally))
+    session.commit()
+    log.info("ballot %s closed %s: %s", proposal_id, "by user %s" % closer_id if closer_id else "on time",
+             status.value)
+    return proposal
+
+
+def decision_record(actor, proposal: Proposal) -> dict:
+    """协商纪要: what the printable record shows. Only for closed ballots. Raises NotFound, Conflict."""
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    if not proposal.is_closed:
+        raise Conflict(_l("The record is made when the ballot closes."))
+    from ..places.models import Role
+    secretaries = db.session.scalars(sa.select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.courtyard_id == proposal.topic.courtyard_id, Membership.status == MembershipStatus.active,
+        Membership.role == Role.secretary).order_by(User.id)).all()
+    return {"proposal": proposal, "topic": proposal.topic, "courtyard": proposal.topic.courtyard,
+            "tally": proposal.final_tally, "secretaries": secretaries,
+            "turnout": turnout(actor, proposal) if permissions.can_see_turnout(actor, proposal) else None}
