@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -49,3 +50,16 @@ def test_every_string_of_the_code_is_in_the_catalogue():
     missing = sorted(found - known)
     assert found
     assert not missing, f"not in the zh_CN catalogue: {missing}; {HOW_TO_FIX}"
+
+
+def test_translations_keep_every_placeholder():
+    placeholder = re.compile(r"%\(\w+\)s|\{\w+\}")
+    wrong = []
+    for m in _catalogue():
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple | list) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
+        want = set(placeholder.findall(ids[-1]))
+        wrong += [ids[0] for s in strings if s and set(placeholder.findall(s)) != want]
+    assert not wrong, f"placeholders differ from the English: {wrong}"
