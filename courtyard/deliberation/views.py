@@ -41,12 +41,16 @@ STATUS_LABELS = {
     TopicStatus.withdrawn: _l("Withdrawn"),
     TopicStatus.merged: _l("Merged"),
 }
-# What a moderator's button says for moving a topic into each status.
-MOVE_LABELS = {
-    TopicStatus.deliberating: _l("Start the discussion"),
-    TopicStatus.decided: _l("Mark as decided"),
-    TopicStatus.closed: _l("Close the topic"),
-    TopicStatus.open: _l("Reopen"),
+# The buttons a moderator sees for each status, the usual next step first: (new status, label).
+# The API allows a few more moves (e.g. deliberating → open); the page offers the common ones.
+MOVES = {
+    TopicStatus.open: ((TopicStatus.deliberating, _l("Start the discussion")),
+                       (TopicStatus.closed, _l("Close the topic"))),
+    TopicStatus.deliberating: ((TopicStatus.decided, _l("Mark as decided")),
+                               (TopicStatus.closed, _l("Close the topic"))),
+    TopicStatus.decided: ((TopicStatus.closed, _l("Close the topic")),
+                          (TopicStatus.deliberating, _l("Discuss it again"))),
+    TopicStatus.closed: ((TopicStatus.open, _l("Reopen")),),
 }
 FILTER_STATUSES = (TopicStatus.open, TopicStatus.deliberating, TopicStatus.decided, TopicStatus.closed)
 # A whole form of photos may be larger than the app's usual request limit.
@@ -200,12 +204,10 @@ def create_topic(courtyard_id):
 
 def _moves(topic: Topic) -> list[tuple[str, str]]:
     """The status changes the current user may make, as (status, button label)."""
-    moves = []
-    if permissions.can_moderate_topic(current_user, topic):
-        for target in (TopicStatus.deliberating, TopicStatus.decided, TopicStatus.closed, TopicStatus.open):
-            if target in services.MODERATOR_TRANSITIONS.get(topic.status, ()):
-                moves.append((target.value, MOVE_LABELS[target]))
-    return moves
+    if not permissions.can_moderate_topic(current_user, topic):
+        return []
+    allowed = services.MODERATOR_TRANSITIONS.get(topic.status, ())
+    return [(target.value, label) for target, label in MOVES.get(topic.status, ()) if target in allowed]
 
 
 def _can_withdraw(topic: Topic) -> bool:
