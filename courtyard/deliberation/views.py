@@ -257,11 +257,11 @@ def post_message(topic_id):
             err.fields.pop("client_id")
         form.show(err if err.fields else Invalid(_("Please try sending again.")))
         return _topic_page(topic, form, err.status)
-    except DomainError as err:
+    except DomainError as err:  # closed or locked meanwhile, posting too fast: say so, keep the text
         if err.status == 404:
             raise
-        flash(str(err.message), "error")
-        return redirect(url_for("deliberation.topic", topic_id=topic.id) + "#discussion")
+        form.add_error(None, err.message)
+        return _topic_page(topic, form, err.status)
     return redirect(url_for("deliberation.topic", topic_id=topic.id) + f"#m{message.id}")
 
 

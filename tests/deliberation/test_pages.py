@@ -222,3 +222,14 @@ def test_people_outside_the_courtyard_get_404(open_as, make, topic, who):
 def test_logged_out_visitors_are_sent_to_log_in(client, topic):
     r = client.get(f"/topics/{topic.id}")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_posting_too_fast_keeps_the_text_and_says_why(open_as, make, topic, app, monkeypatch):
+    monkeypatch.setitem(app.config, "POST_RATE_PER_PERSON", "1/minute")
+    b = open_as(make.resident(topic.courtyard))
+    assert b.post(f"/topics/{topic.id}/messages", {"body": "第一条", "client_id": "r1"}).status_code == 302
+    r = b.post(f"/topics/{topic.id}/messages", {"body": "第二条，太快了", "client_id": "r2"})
+    assert r.status_code == 429
+    html = r.get_data(as_text=True)
+    assert "第二条，太快了" in html and "too fast" in html
+    assert db.session.query(Message).count() == 1
