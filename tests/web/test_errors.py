@@ -15,6 +15,8 @@ def test_a_forbidden_page_says_so_in_english_too(english, make):
     assert "This page is not for you" in r.text
 
 
-def test_the_wrong_method_is_not_found_rather_than_a_crash(english, make):
+def test_the_wrong_method_gets_a_page_rather_than_a_crash(english, make):
     english.login(make.user())
-    assert english.get("/logout").status_code == 404
+    r = english.get("/logout")
+    assert r.status_code == 405
+    assert "Back to the start" in r.text
