@@ -46,6 +46,8 @@ class Config:
         # Origins allowed to open a Socket.IO connection besides the app's own.
         self.CORS_ORIGINS = [o for o in env.get("CORS_ORIGINS", "").split(",") if o]
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
+        # Outbound notification channels (courtyard/notifications/channels.py): names or module:Class.
+        self.NOTIFY_CHANNELS = env.get("NOTIFY_CHANNELS", "log")
         self.SESSION_COOKIE_SECURE = self.ENV == "production"
 
     # Static settings shared by every environment.

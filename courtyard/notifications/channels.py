@@ -5,7 +5,7 @@ display_name, phone, locale), `notification` the notification JSON. Channels are
 after the commit, for the kinds in services.OUTBOUND_KINDS, and one failing channel
 neither stops the others nor the request.
 
-`NOTIFY_CHANNELS` (environment or app config) picks them: a comma-separated list of
+`NOTIFY_CHANNELS` (environment, read by courtyard/config.py) picks them: a comma-separated list of
 names from CHANNELS (default `log`) or `package.module:ClassName` for one of your own
 (e.g. an SMS gateway's client). An empty value sends nothing.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from typing import Protocol, runtime_checkable
 
 from flask import Flask, current_app
@@ -63,9 +62,7 @@ def _load(name: str) -> Channel:
 
 def init_app(app: Flask) -> None:
     """Build the configured channels once per app; a wrong name stops start-up, not a later send."""
-    setting = app.config.get("NOTIFY_CHANNELS")
-    if setting is None:
-        setting = os.environ.get("NOTIFY_CHANNELS", "log")
+    setting = app.config.get("NOTIFY_CHANNELS", "log")
     names = [n.strip() for n in setting.split(",")] if isinstance(setting, str) else list(setting)
     app.config["NOTIFY_CHANNELS"] = ",".join(n for n in names if n)
     app.extensions[_EXT] = [_load(n) for n in names if n]
