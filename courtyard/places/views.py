@@ -54,7 +54,8 @@ def _phone_for(user) -> str | None:
 @login_required
 def my_courtyards():
     """My courtyards, and the join requests still waiting for approval."""
-    cards = [{"courtyard": cy, "role": _my_role(cy), "members": services.member_count(cy)}
+    cards = [{"courtyard": cy, "role": _my_role(cy), "members": services.member_count(cy),
+              "waiting": services.pending_count(cy) if permissions.can_approve_members(current_user, cy) else 0}
              for cy in services.courtyards_for(current_user)]
     return render_template("places/my_courtyards.html", cards=cards,
                            pending=services.my_pending_requests(current_user),

@@ -42,6 +42,7 @@ def test_a_secretary_sees_phones_the_invite_code_and_the_waiting_list(english, m
     assert f"/join/{cy.building.invite_code}" in html
     assert f'href="/courtyards/{cy.id}/pending"' in html
     assert '<span class="count">1</span>' in html
+    assert "1 join request waits for you" in english.text("/courtyards")
 
 
 def test_an_outsider_gets_not_found(english, make):
