@@ -61,7 +61,11 @@
 
   function listen() {
     var rt = window.Courtyard && window.Courtyard.realtime;
-    if (rt && typeof rt.on === "function") rt.on("notification.created", onCreated);
+    if (!rt || typeof rt.on !== "function") return;
+    rt.on("notification.created", onCreated);
+    // data-live says whether the badge is being kept up to date (tests wait on it).
+    rt.on("connection", function (c) { if (badge) badge.setAttribute("data-live", c && c.connected ? "true" : "false"); });
+    if (badge && rt.connected && rt.connected()) badge.setAttribute("data-live", "true");
   }
 
   function load(src) {
