@@ -233,3 +233,15 @@ def test_posting_too_fast_keeps_the_text_and_says_why(open_as, make, topic, app,
     html = r.get_data(as_text=True)
     assert "第二条，太快了" in html and "too fast" in html
     assert db.session.query(Message).count() == 1
+
+
+def test_the_list_pages_by_twenty(open_as, make, cy):
+    author = make.resident(cy)
+    for i in range(21):
+        services.create_topic(author, cy, title=f"议题第{i:02d}号", body="b", category="other")
+    b = open_as(author)
+    first = b.text(f"/courtyards/{cy.id}")
+    assert first.count('class="topic-card') == 20 and "议题第00号" not in first
+    assert "?page=2#topics" in first
+    second = b.text(f"/courtyards/{cy.id}?page=2")
+    assert second.count('class="topic-card') == 1 and "议题第00号" in second and ">Newer<" in second
