@@ -54,9 +54,9 @@ def build_document() -> dict:
             name = rule.endpoint.split(".", 1)[1]
             op = {"operationId": name if len(methods) == 1 else f"{name}_{method.lower()}",
                   "summary": summary, "tags": [info.get("tag") or "misc"], "parameters": list(params),
-                  "responses": {status: {"description": "OK"},
-                                "default": {"description": "Error",
-                                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+                  "responses": {status: {"description": "OK"}, "default": {
+                      "description": "Error",
+                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
             if info.get("paginated"):
                 op["parameters"] += [{"name": n, "in": "query", "schema": {"type": "integer", "minimum": 1}}
                                      for n in ("page", "per_page")]

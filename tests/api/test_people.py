@@ -161,7 +161,8 @@ def test_rejected_request_stays_invisible_and_can_be_made_again(api, as_role, ma
     me = api.as_(make.user("newcomer"))
     unit_id = a1.building.units[0].id
     m = me.post("/join", {"invite_code": a1.building.invite_code, "unit_id": unit_id}).get_json()
-    assert as_role("secretary").post(f"/memberships/{m['id']}/decision", {"approve": False}).get_json()["status"] == "rejected"
+    decided = as_role("secretary").post(f"/memberships/{m['id']}/decision", {"approve": False})
+    assert decided.get_json()["status"] == "rejected"
     assert_error(me.get(f"/courtyards/{a1.id}"), 404)
     assert me.post("/join", {"invite_code": a1.building.invite_code, "unit_id": unit_id}).status_code == 201
 
