@@ -159,3 +159,29 @@ def test_a_photo_on_a_topic_is_seen_by_its_readers_only(api, make):
     assert get_photo(api, neighbour, loose["url"]).status_code == 404
     assert get_photo(api, author, "/uploads/987654").status_code == 404
     assert get_photo(api, author, f"/uploads/{10**20}").status_code == 404
+
+
+def _with_metadata(fmt: str) -> bytes:
+    img = Image.new("RGB", (40, 30), (0, 128, 0))
+    exif = Image.Exif()
+    exif[0x0110] = "PhoneCam 12"
+    exif[GPS_IFD] = {1: "N", 2: (39.0, 51.0, 57.6), 3: "E", 4: (116.0, 26.0, 0.0)}
+    out = io.BytesIO()
+    if fmt == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+        info = PngInfo()
+        info.add_text("Comment", "PhoneCam 12 at home")
+        img.save(out, "PNG", exif=exif.tobytes(), pnginfo=info)
+    else:
+        img.save(out, fmt, exif=exif.tobytes())
+    assert b"PhoneCam" in out.getvalue()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_metadata_is_dropped_too(api, resident, fmt):
+    r = upload(api, resident, _with_metadata(fmt), name="x", content_type="image/png")
+    assert r.status_code == 201
+    raw = services.path_of(db.session.get(Upload, r.get_json()["id"])).read_bytes()
+    assert b"PhoneCam" not in raw
+    assert not Image.open(io.BytesIO(raw)).getexif()
