@@ -47,11 +47,25 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(2048)
         self.port = self.sock.getsockname()[1]
-        env = dict(self.env, COURTYARD_LISTEN_FD=str(self.sock.fileno()), PORT=str(self.port))
         self.log = open(self.tmp / "server.log", "w")
+        self._spawn()
+        return self
+
+    def _spawn(self) -> None:
+        env = dict(self.env, COURTYARD_LISTEN_FD=str(self.sock.fileno()), PORT=str(self.port))
         self.proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env, pass_fds=[self.sock.fileno()],
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        return self
+
+    def restart(self) -> None:
+        """A new server process on the same listening socket: every open connection drops, and
+        new ones wait in the backlog until it accepts them. The database stays."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._spawn()
 
     @property
     def url(self) -> str:
