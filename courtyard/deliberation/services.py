@@ -19,7 +19,7 @@ from ..places import services as place_services
 from ..places.models import Courtyard
 from ..validation import Fields
 from . import payloads, permissions, rates
-from .models import BlockedWord, Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
+from .models import Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
 from .ordering import topic_lock
 
 MESSAGE_MAX = 2000

@@ -19,7 +19,6 @@ new row. So 20 replies make one unread entry saying "20 new replies".
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -35,7 +34,6 @@ from ..places.models import CommunityStaff, OrganizationMember
 from . import payloads
 from .models import Notification, TopicMute
 
-log = logging.getLogger(__name__)
 
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
 COALESCED_KINDS = {REPLY, STATUS}

@@ -17,7 +17,9 @@ def test_a_message_is_stored_then_published_to_the_topic_room(make, topic):
     with events.capture() as sent:
         msg, created = services.post_message(neighbour, topic, body="  我也觉得  ", client_id="c1")
     assert created and msg.id and msg.body == "我也觉得"
-    assert [(e, r) for e, r, _ in sent] == [("message.posted", f"topic:{topic.id}")]
+    # the topic's author hears of the reply (courtyard/notifications), after the message itself
+    assert [(e, r) for e, r, _ in sent] == [("message.posted", f"topic:{topic.id}"),
+                                            ("notification.created", f"user:{topic.author_id}")]
     assert sent[0][2]["id"] == msg.id
 
 
