@@ -43,9 +43,9 @@ def test_revoking_one_token_leaves_the_others(api, make):
     assert api.get("/me", headers=bearer(second)).status_code == 200
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer x" * 300, "Basic emhhbmdsaTpwdw==", "Token abc"])
-def test_malformed_authorization_is_unauthenticated(api, header):
-    assert_error(api.get("/me", headers={"Authorization": header}), 401)
+def test_malformed_authorization_is_unauthenticated(api):
+    for header in ["Bearer", "Bearer ", "Bearer x" * 300, "Basic emhhbmdsaTpwdw==", "Token abc"]:
+        assert_error(api.get("/me", headers={"Authorization": header}), 401)
 
 
 def test_deactivated_account_loses_its_tokens(api, make):
@@ -67,14 +67,14 @@ def test_unknown_login_and_wrong_password_get_the_same_answer(api, make):
         (unknown_login.status_code, unknown_login.get_json())
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"password": PASSWORD}, "login"),
-    ({"login": "zhangli"}, "password"),
-    ({"login": "zhangli", "password": 12345678}, "password"),
-    ({"login": "zhang\x00li", "password": PASSWORD}, "login"),
-])
-def test_token_request_needs_both_fields(api, body, field):
-    assert_error(api.post("/auth/token", body), 422, field)
+def test_token_request_needs_both_fields(api):
+    for body, field in [
+        ({"password": PASSWORD}, "login"),
+        ({"login": "zhangli"}, "password"),
+        ({"login": "zhangli", "password": 12345678}, "password"),
+        ({"login": "zhang\x00li", "password": PASSWORD}, "login"),
+    ]:
+        assert_error(api.post("/auth/token", body), 422, field)
 
 
 # --- throttling: failures only, per login and per address ----------------------------------

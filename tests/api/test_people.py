@@ -14,19 +14,25 @@ UNKNOWN = 987654
 
 # --- /me -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, roles", [
-    ("resident", ["resident"]),
-    ("pending", []),                       # a pending request is not a role yet
-    ("building_lead", ["building_lead"]),
-    ("secretary", ["secretary"]),
-    ("staff", ["community_staff"]),
-    ("property", ["property_staff"]),
-    ("department", ["department_staff"]),
-    ("street_admin", ["street_admin"]),
-])
-def test_me_lists_roles(as_role, world, role, roles):
-    me = as_role(role).get("/me").get_json()
-    assert me["id"] == world.user(role).id and me["roles"] == roles
+ROLES_OF = {
+    "resident": ["resident"],
+    "pending": [],                       # a pending request is not a role yet
+    "building_lead": ["building_lead"],
+    "secretary": ["secretary"],
+    "staff": ["community_staff"],
+    "property": ["property_staff"],
+    "department": ["department_staff"],
+    "street_admin": ["street_admin"],
+}
+
+
+def test_me_lists_roles(as_role, world):
+    got = {}
+    for role in ROLES_OF:
+        me = as_role(role).get("/me").get_json()
+        assert me["id"] == world.user(role).id
+        got[role] = me["roles"]
+    assert got == ROLES_OF
 
 
 def test_me_has_memberships_and_places(as_role, world):
@@ -54,20 +60,22 @@ VISIBLE = {
 }
 
 
-@pytest.mark.parametrize("role", VISIBLE)
-def test_courtyards_lists_what_the_caller_belongs_to_or_oversees(as_role, world, role):
-    body = as_role(role).get("/courtyards").get_json()
-    assert set(body) == {"items", "page", "per_page", "total"}
-    assert {world.name_of_courtyard(world.courtyards_by_id[c["id"]]) for c in body["items"]} == VISIBLE[role]
-    assert body["total"] == len(VISIBLE[role])
-    # … and each listed courtyard opens; each other one is "not found"
-    client = as_role(role)
-    for name, cy in world.courtyards.items():
-        r = client.get(f"/courtyards/{cy.id}")
-        if name in VISIBLE[role]:
-            assert r.status_code == 200
-        else:
-            assert_error(r, 404)
+def test_courtyards_lists_what_the_caller_belongs_to_or_oversees(as_role, world):
+    listed, opened = {}, {}
+    for role in VISIBLE:
+        client = as_role(role)
+        body = client.get("/courtyards").get_json()
+        assert set(body) == {"items", "page", "per_page", "total"} and body["total"] == len(body["items"])
+        listed[role] = {world.name_of_courtyard(world.courtyards_by_id[c["id"]]) for c in body["items"]}
+        # … and each listed courtyard opens; each other one is "not found"
+        opened[role] = set()
+        for name, cy in world.courtyards.items():
+            r = client.get(f"/courtyards/{cy.id}")
+            if r.status_code == 200:
+                opened[role].add(name)
+            else:
+                assert_error(r, 404)
+    assert listed == opened == VISIBLE
 
 
 def test_courtyards_pagination(as_role):
@@ -81,12 +89,11 @@ def test_courtyards_pagination(as_role):
     assert admin.get("/courtyards").get_json()["per_page"] == 20
 
 
-@pytest.mark.parametrize("query, field", [
-    ("per_page=0", "per_page"), ("per_page=101", "per_page"), ("page=0", "page"), ("page=abc", "page"),
-    ("page=99999999999999999999", "page"), ("per_page=1.5", "per_page"),
-])
-def test_courtyards_pagination_rejects_bad_pages(as_role, query, field):
-    assert_error(as_role("street_admin").get(f"/courtyards?{query}"), 422, field)
+def test_courtyards_pagination_rejects_bad_pages(as_role):
+    admin = as_role("street_admin")
+    for query, field in [("per_page=0", "per_page"), ("per_page=101", "per_page"), ("page=0", "page"),
+                         ("page=abc", "page"), ("page=99999999999999999999", "page"), ("per_page=1.5", "per_page")]:
+        assert_error(admin.get(f"/courtyards?{query}"), 422, field)
 
 
 def test_courtyard_detail_counts_members_and_who_is_online(app, as_role, world):
@@ -167,23 +174,22 @@ def test_rejected_request_stays_invisible_and_can_be_made_again(api, as_role, ma
     assert me.post("/join", {"invite_code": a1.building.invite_code, "unit_id": unit_id}).status_code == 201
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"invite_code": "NOPE2345", "unit_id": 1}, "invite_code"),
-    ({"invite_code": "", "unit_id": 1}, "invite_code"),
-    ({"unit_id": 1}, "invite_code"),
-    ({"invite_code": "A1"}, "unit_id"),
-    ({"invite_code": "A1", "unit_id": "B1-unit"}, "unit_id"),
-    ({"invite_code": "A1", "unit_id": UNKNOWN}, "unit_id"),
-    ({"invite_code": "A1", "unit_id": "abc"}, "unit_id"),
-    ({"invite_code": "A1", "unit_id": 1, "is_owner": "perhaps"}, "is_owner"),
-])
-def test_join_names_the_bad_field(api, make, world, body, field):
-    body = dict(body)
-    if body.get("invite_code") == "A1":
-        body["invite_code"] = world.courtyards["A1"].building.invite_code
-    if body.get("unit_id") == "B1-unit":
-        body["unit_id"] = world.courtyards["B1"].building.units[0].id
-    assert_error(api.as_(make.user("newcomer")).post("/join", body), 422, field)
+def test_join_names_the_bad_field(api, make, world):
+    code = world.courtyards["A1"].building.invite_code
+    b1_unit = world.courtyards["B1"].building.units[0].id
+    me = api.as_(make.user("newcomer"))
+    for body, field in [
+        ({"invite_code": "NOPE2345", "unit_id": 1}, "invite_code"),
+        ({"invite_code": "", "unit_id": 1}, "invite_code"),
+        ({"unit_id": 1}, "invite_code"),
+        ({"invite_code": code}, "unit_id"),
+        ({"invite_code": code, "unit_id": b1_unit}, "unit_id"),   # a flat of another building
+        ({"invite_code": code, "unit_id": UNKNOWN}, "unit_id"),
+        ({"invite_code": code, "unit_id": "abc"}, "unit_id"),
+        ({"invite_code": code, "unit_id": 1, "is_owner": "perhaps"}, "is_owner"),
+    ]:
+        assert_error(me.post("/join", body), 422, field)
+    assert me.get("/me").get_json()["memberships"] == []
 
 
 def test_invite_lookup(as_role, world):
