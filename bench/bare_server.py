@@ -30,6 +30,7 @@ def parse_args(argv=None):
     p.add_argument("--fd", type=int, help="an inherited, already listening socket")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5055)
+    p.add_argument("--gc-threshold", help="gc.set_threshold(A, B, C) after gc.freeze(), e.g. 10000,10,10")
     return p.parse_args(argv)
 
 
@@ -118,6 +119,8 @@ def serve(args) -> None:
         sock.bind((args.host, args.port))
         sock.listen(2048)
     gc.freeze()
+    if args.gc_threshold:
+        gc.set_threshold(*(int(x) for x in args.gc_threshold.split(",")))
     print(f"bare server on {sock.getsockname()} ({args.mode}), pid {os.getpid()}", flush=True)
     if args.mode == "eventlet":
         import eventlet.wsgi

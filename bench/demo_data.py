@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The checkout whose `courtyard` package to use (bench/fanout.py --app-root), by default this one.
+sys.path.insert(0, os.environ.get("COURTYARD_ROOT") or str(Path(__file__).resolve().parent.parent))
 
 
 def token_digest(raw: str) -> str:

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from array import array
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class Worker:
     def reset(self):
         self.latencies = array("d")  # send → arrival in this host's kernel (SO_TIMESTAMPNS)
         self.read_latencies = array("d")  # send → read by this process: adds the client's own delay
+        self.per_message: dict[int, list[float]] = {}  # seq → [first, last] arrival latency
         self.delivered = 0
         self.out_of_order = 0
         self.other_events = 0
@@ -113,18 +115,24 @@ class Client:
     other sockets does not count against the server; the time it was read is kept too.
     """
 
-    def __init__(self, worker: Worker, host: str, port: int, token: str | None, topic_id: int | None):
+    def __init__(self, worker: Worker, host: str, port: int, token: str | None, topic_id: int | None,
+                 deflate: bool = False):
         self.w = worker
         self.host, self.port = host, port
+        self.deflate = deflate  # ask for permessage-deflate, as browsers do
+        self.inflate = None
         self.token = token
         self.topic_id = topic_id
         self.loop = asyncio.get_running_loop()
         self.ready: asyncio.Future = self.loop.create_future()
+        # A failure after its waiter gave up (timeout) is counted there, not re-raised here.
+        self.ready.add_done_callback(lambda f: f.cancelled() or f.exception())
         self.sock: socket.socket | None = None
         self.buf = bytearray()
         self.out = bytearray()
         self.upgraded = False
         self.fragments: bytearray | None = None
+        self.compressed = False
         self.acks: dict[int, object] = {}
         self.next_id = 0
         self.last_id = -1
@@ -144,7 +152,9 @@ class Client:
             "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
             f"Host: {self.host}:{self.port}\r\n"
             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            + ("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" if self.deflate else "")
+            + "\r\n").encode())
 
     def _write(self, data: bytes):
         if self.sock is None:
@@ -233,6 +243,8 @@ class Client:
                 self.close()
                 return
             self.upgraded = True
+            if b"permessage-deflate" in bytes(buf[:end]).lower():
+                self.inflate = zlib.decompressobj(-zlib.MAX_WBITS)
             del buf[:end + 4]
         pos, size = 0, len(buf)
         while size - pos >= 2:
@@ -252,11 +264,15 @@ class Client:
             pos += head + n
             opcode = b0 & 0x0F
             if opcode == 0x1 or opcode == 0x0:
+                if opcode == 0x1:
+                    self.compressed = bool(b0 & 0x40)  # RSV1 on a message's first frame
                 if not b0 & 0x80:  # fragmented: keep until the final frame
                     self.fragments = (self.fragments or bytearray()) + payload
                     continue
                 if self.fragments is not None:
                     payload, self.fragments = bytes(self.fragments + payload), None
+                if self.compressed:
+                    payload = self.inflate.decompress(payload + b"\x00\x00\xff\xff")
                 self.on_text(payload, arrived, now)
             elif opcode == 0x9:  # websocket ping → pong
                 self._write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
@@ -330,8 +346,17 @@ class Client:
         if i < 0:
             w.other_events += 1
             return
-        sent = float(p[i + len(MARK):p.find(b'"', i)].split(b" ", 1)[1])
-        w.latencies.append(arrived - sent)
+        seq, sent = p[i + len(MARK):p.find(b'"', i)].split(b" ", 1)
+        sent = float(sent)
+        latency = arrived - sent
+        w.latencies.append(latency)
+        span = w.per_message.get(seq)
+        if span is None:
+            w.per_message[seq] = [latency, latency]
+        elif latency < span[0]:
+            span[0] = latency
+        elif latency > span[1]:
+            span[1] = latency
         w.read_latencies.append(now - sent)
         w.delivered += 1
         if now > w.last_delivery:
@@ -346,9 +371,10 @@ class Client:
         self.last_id = message_id
 
 
-async def connect(w: Worker, host: str, port: int, token, topic_id, timeout: float) -> Client | None:
+async def connect(w: Worker, host: str, port: int, token, topic_id, timeout: float,
+                  deflate: bool = False) -> Client | None:
     t0 = time.monotonic()
-    client = Client(w, host, port, token, topic_id)
+    client = Client(w, host, port, token, topic_id, deflate)
     try:
         await asyncio.wait_for(client.open(), timeout)
         await asyncio.wait_for(asyncio.shield(client.ready), timeout - (time.monotonic() - t0))
@@ -365,7 +391,8 @@ async def connect_all(w: Worker, cfg: dict, tokens: list, topic_id) -> list[Clie
 
     async def one(token):
         async with gate:
-            return await connect(w, cfg["host"], cfg["port"], token, topic_id, cfg["connect_timeout"])
+            return await connect(w, cfg["host"], cfg["port"], token, topic_id, cfg["connect_timeout"],
+                                 cfg["deflate"])
 
     clients = await asyncio.gather(*(one(t) for t in tokens))
     return [c for c in clients if c is not None]
@@ -410,7 +437,7 @@ async def reader_loop(conn, cfg: dict):
                        "lost_connections": w.lost_connections, "out_of_order": w.out_of_order,
                        "other_events": w.other_events, "last_delivery": w.last_delivery,
                        "cpu": _cpu_since(w), "pings": w.pings, "latencies": w.latencies.tobytes(),
-                       "read_latencies": w.read_latencies.tobytes()})
+                       "read_latencies": w.read_latencies.tobytes(), "per_message": w.per_message})
         elif cmd == "status":
             conn.send({"alive": w.alive, "lost_connections": w.lost_connections, "pings": w.pings,
                        "cpu": _cpu_since(w)})
@@ -521,8 +548,10 @@ class Server:
     at once: the kernel's backlog holds them until the server accepts.
     """
 
-    def __init__(self, target: str, mode: str, clients: int, posters: int, database_url: str | None):
+    def __init__(self, target: str, mode: str, clients: int, posters: int, database_url: str | None,
+                 app_root: Path = ROOT, gc_threshold: str | None = None):
         self.target, self.mode = target, mode
+        self.root = app_root
         self.tmp = Path(tempfile.mkdtemp(prefix=f"courtyard-bench-{target}-"))
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
@@ -539,19 +568,26 @@ class Server:
                 "REDIS_URL": "",  # one process, no message queue (an empty value also beats a .env file)
                 "COURTYARD_ASYNC": mode, "SECRET_KEY": "bench", "UPLOAD_DIR": str(self.tmp / "uploads"),
                 "COURTYARD_LISTEN_FD": str(self.sock.fileno()), "PORT": str(self.port),
+                "COURTYARD_ROOT": str(app_root),
             })
+            if gc_threshold:
+                env["COURTYARD_GC_THRESHOLD"] = gc_threshold
             self._prepare(env, clients, posters)
             cmd = [sys.executable, "wsgi.py"]
         else:
             cmd = [sys.executable, str(BENCH / "bare_server.py"), "--async", mode, "--fd", str(self.sock.fileno())]
+            if gc_threshold:
+                cmd += ["--gc-threshold", gc_threshold]
         self.log_path = self.tmp / "server.log"
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, pass_fds=[self.sock.fileno()],
+        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, pass_fds=[self.sock.fileno()],
                                      stdout=self.log, stderr=subprocess.STDOUT)
 
     def _prepare(self, env: dict, clients: int, posters: int):
         def run(*args):
-            subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=300)
+            done = subprocess.run(args, cwd=self.root, env=env, capture_output=True, text=True, timeout=300)
+            if done.returncode:
+                raise RuntimeError(f"{' '.join(args[1:])} failed:\n{done.stdout}{done.stderr}")
 
         run(sys.executable, "-m", "flask", "--app", "wsgi", "init-db")
         out = self.tmp / "demo.json"
@@ -604,7 +640,7 @@ class Server:
             raise RuntimeError(f"{self.target} server exited ({self.proc.returncode}); log:\n"
                                + self.log_path.read_text(errors="replace")[-3000:])
 
-    def stop(self):
+    def stop(self, keep: bool = False):
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -614,6 +650,10 @@ class Server:
                 self.proc.wait()
         self.sock.close()
         self.log.close()
+        if keep:
+            print(f"{self.target} server's files (log, database) kept in {self.tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class Profiler:
@@ -697,7 +737,8 @@ def start_clients(server: Server, args, readers: int, *, join: bool = True,
                   posters: bool = True) -> tuple[list[ClientProcess], ClientProcess | None]:
     procs = args.procs or (1 if readers <= 2000 else 2)
     base = {"host": "127.0.0.1", "port": server.port, "topic_id": server.topic_id,
-            "concurrency": args.connect_concurrency, "connect_timeout": args.connect_timeout}
+            "concurrency": args.connect_concurrency, "connect_timeout": args.connect_timeout,
+            "deflate": args.deflate}
     tokens = server.readers[:readers]
     reader_cfg = dict(base, topic_id=server.topic_id if join else None)
     reader_procs = [ClientProcess("reader", dict(reader_cfg, tokens=part)) for part in _split(tokens, procs) if part]
@@ -731,7 +772,8 @@ def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientPr
 
 
 def run_load(target: str, args) -> dict:
-    server = Server(target, args.mode, args.clients, args.posters, args.database_url)
+    server = Server(target, args.mode, args.clients, args.posters, args.database_url, args.app_root,
+                    args.gc_threshold)
     readers, poster = start_clients(server, args, args.clients)
     try:
         result = {"target": target, "clients": args.clients, "rate": args.rate, "seconds": args.seconds}
@@ -758,6 +800,13 @@ def run_load(target: str, args) -> dict:
         read = sorted(t for g in got for t in array("d", g["read_latencies"]))
         acks = sorted(array("d", posted["acks"]))
         delivered = sum(g["delivered"] for g in got)
+        spans: dict[bytes, list[float]] = {}
+        for g in got:
+            for seq, (lo, hi) in g["per_message"].items():
+                span = spans.setdefault(seq, [lo, hi])
+                span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        firsts = sorted(lo for lo, _ in spans.values())
+        spreads = sorted(hi - lo for lo, hi in spans.values())
         last = max((g["last_delivery"] for g in got), default=posted["end"])
         span = max(last, posted["end"]) - posted["start"]
         result.update({
@@ -768,6 +817,8 @@ def run_load(target: str, args) -> dict:
             "other_events": sum(g["other_events"] for g in got),
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
             "max": latencies[-1] if latencies else float("nan"),
+            "first_p50": percentile(firsts, 50), "first_p99": percentile(firsts, 99),
+            "spread_p50": percentile(spreads, 50), "spread_p99": percentile(spreads, 99),
             "read_p50": percentile(read, 50), "read_p99": percentile(read, 99),
             "ack_p50": percentile(acks, 50), "ack_p99": percentile(acks, 99),
             "deliveries_per_s": delivered / span if span > 0 else 0.0,
@@ -781,7 +832,7 @@ def run_load(target: str, args) -> dict:
         for p in readers + [poster]:
             if p is not None:
                 p.stop()
-        server.stop()
+        server.stop(keep=args.keep or sys.exc_info()[0] is not None)
 
 
 def run_hold(target: str, args) -> dict:
@@ -791,7 +842,8 @@ def run_hold(target: str, args) -> dict:
     courtyard's room, which every socket of a member joins at connect, so it proves that
     each connection that looks alive is still served.
     """
-    server = Server(target, args.mode, args.hold, 1, args.database_url)
+    server = Server(target, args.mode, args.hold, 1, args.database_url, args.app_root,
+                    args.gc_threshold)
     readers, _ = start_clients(server, args, args.hold, join=args.hold_join, posters=False)
     try:
         result = {"target": target, "clients": args.hold, "seconds": args.seconds, "joined": args.hold_join}
@@ -822,7 +874,7 @@ def run_hold(target: str, args) -> dict:
     finally:
         for p in readers:
             p.stop()
-        server.stop()
+        server.stop(keep=args.keep or sys.exc_info()[0] is not None)
 
 
 # --------------------------------------------------------------------------------------
@@ -845,6 +897,8 @@ def print_load(results: list[dict]):
         ("latency p50 (ms)", lambda r: ms(r["p50"])),
         ("latency p99 (ms)", lambda r: ms(r["p99"])),
         ("latency max (ms)", lambda r: ms(r["max"])),
+        ("first recipient p50/p99 (ms)", lambda r: f"{ms(r['first_p50'])} / {ms(r['first_p99'])}"),
+        ("first→last recipient p50/p99", lambda r: f"{ms(r['spread_p50'])} / {ms(r['spread_p99'])}"),
         ("read by client p50/p99 (ms)", lambda r: f"{ms(r['read_p50'])} / {ms(r['read_p99'])}"),
         ("post ack p50/p99 (ms)", lambda r: f"{ms(r['ack_p50'])} / {ms(r['ack_p99'])}"),
         ("out of order", lambda r: str(r["out_of_order"])),
@@ -864,6 +918,10 @@ def print_load(results: list[dict]):
             print(f"{r['target']}: post_message answers other than ok: {extra}")
         if r["connect"]["errors"]:
             print(f"{r['target']}: connect errors: {r['connect']['errors']}")
+    for r in results:
+        if max(r["client_cpu"], default=0) > 70:
+            print(f"{r['target']}: a client process used over 70% of a core; it may be part of the latency. "
+                  f"Use --procs to spread the clients (but the machine's cores are shared with the server).")
     by = {r["target"]: r for r in results}
     if "app" in by and "bare" in by:
         app, bare = by["app"], by["bare"]
@@ -896,6 +954,9 @@ def parse_args(argv=None):
     p.add_argument("--target", choices=("app", "bare", "both"), default="both")
     p.add_argument("--async", dest="mode", choices=("eventlet", "gevent"), default="eventlet")
     p.add_argument("--hold", type=int, metavar="N", help="only connect N clients, hold them, report")
+    p.add_argument("--deflate", action="store_true",
+                   help="clients ask for permessage-deflate, as browsers do (the server then compresses "
+                        "every frame for every client)")
     p.add_argument("--hold-join", action="store_true", help="in --hold mode, also join the topic")
     p.add_argument("--posters", type=int, default=None,
                    help="posting users, round-robin (default: 2 per message per second, and enough that "
@@ -905,6 +966,12 @@ def parse_args(argv=None):
     p.add_argument("--connect-timeout", type=float, default=60)
     p.add_argument("--drain", type=float, default=10, help="seconds to wait for late deliveries")
     p.add_argument("--database-url", help="app database (default: a new temporary SQLite file)")
+    p.add_argument("--app-root", type=Path, default=ROOT,
+                   help="serve the app from another checkout, e.g. a git worktree with a change to measure")
+    p.add_argument("--gc-threshold", metavar="A,B,C",
+                   help="try a garbage-collector setting: passed to the bare server, and to the app as "
+                        "COURTYARD_GC_THRESHOLD (which only a wsgi.py that reads it honours)")
+    p.add_argument("--keep", action="store_true", help="keep the servers' temporary files (log, database)")
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--profile", metavar="DIR", help="sample the server with py-spy during connect and load; "
                    "print where the time goes and keep the stacks in DIR (the figures then include its cost)")
@@ -927,7 +994,8 @@ def main(argv=None):
     args = parse_args(argv)
     fds = raise_fd_limit()
     targets = ["app", "bare"] if args.target == "both" else [args.target]
-    print(f"fanout: {machine()}; file descriptors {fds}; async {args.mode}")
+    print(f"fanout: {machine()}; file descriptors {fds}; async {args.mode}"
+          + ("; clients ask for permessage-deflate" if args.deflate else ""))
     results = []
     for target in targets:
         if args.hold:
