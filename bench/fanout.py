@@ -722,6 +722,21 @@ def profiling(server: Server, phase: str, args) -> Profiler | None:
 # Orchestration
 # --------------------------------------------------------------------------------------
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all CPUs so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    total = sum(fields[:8])  # guest time is already in user
+    return total - idle, total
+
+
+def others_cpu(before: tuple[float, float], after: tuple[float, float], ours: float) -> float:
+    """% of one core the machine spent on processes other than the server and the clients."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    cores = busy / total * (os.cpu_count() or 1) * 100 if total else 0.0
+    return max(0.0, cores - ours)
+
+
 def percentile(sorted_values, q: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -785,14 +800,14 @@ def run_load(target: str, args) -> dict:
         for r in readers:
             r.ask("mark")
         profiler = profiling(server, "load", args)
-        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        cpu0, t0, machine0 = server.cpu_seconds(), time.monotonic(), machine_busy()
         posted = poster.ask("post", (args.rate, args.seconds, 0), timeout=args.seconds + 60)
         ok = posted["results"].get("ok", 0)
         deadline = time.monotonic() + args.drain
         for r in readers:
             r.send("expect", (ok, deadline))
         got = [r.recv(timeout=args.drain + 30) for r in readers]
-        cpu1, t1 = server.cpu_seconds(), time.monotonic()
+        cpu1, t1, machine1 = server.cpu_seconds(), time.monotonic(), machine_busy()
         if profiler:
             profiler.stop()
         server.check_alive()
@@ -825,6 +840,8 @@ def run_load(target: str, args) -> dict:
             "server_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
             "client_cpu": [g["cpu"] / (t1 - t0) * 100 for g in got],
             "poster_cpu": posted["cpu"] / (t1 - t0) * 100,
+            "others_cpu": others_cpu(machine0, machine1, ((cpu1 - cpu0) + sum(g["cpu"] for g in got)
+                                                          + posted["cpu"]) / (t1 - t0) * 100),
             "memory": server.memory(),
         })
         return result
@@ -907,6 +924,7 @@ def print_load(results: list[dict]):
         ("server RSS connected/end (MiB)", lambda r: f"{r['memory_connected']['rss']:.0f} / {r['memory']['rss']:.0f}"),
         ("client CPU per process (%)", lambda r: " ".join(f"{c:.0f}" for c in r["client_cpu"])
          + f" + poster {r['poster_cpu']:.0f}"),
+        ("other processes' CPU (%)", lambda r: f"{r['others_cpu']:.0f}"),
     ]
     width = max(len(label) for label, _ in rows)
     print(f"{'':{width}}  " + "  ".join(f"{r['target']:>22}" for r in results))
