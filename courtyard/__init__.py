@@ -169,7 +169,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, cli, realtime, voting
+    from . import api, cli, realtime, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .deliberation.moderation_views import bp as moderation_bp
     from .notifications import channels
@@ -191,3 +191,4 @@ def _init_blueprints(app: Flask) -> None:
     cli.init_app(app)
     realtime.init_app(app)
     voting.init_app(app)
+    tasks.init_app(app)

@@ -5,3 +5,5 @@ from .uploads.models import *  # noqa: F401,F403
 from .deliberation.models import *  # noqa: F401,F403
 from .notifications.models import *  # noqa: F401,F403
 from .voting.models import *  # noqa: F401,F403
+from .audit import AuditEntry  # noqa: F401
+from .tasks.models import *  # noqa: F401,F403

@@ -92,8 +92,10 @@ def _empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
-        for t in reversed(tables):
-            db.session.execute(t.delete())
+        from courtyard.audit import unsealed  # audit_log refuses DELETE except to this clean-up
+        with unsealed():
+            for t in reversed(tables):
+                db.session.execute(t.delete())
         db.session.execute(sa.text("DELETE FROM sqlite_sequence")) if db.session.execute(sa.text(
             "SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
     db.session.commit()

@@ -80,6 +80,7 @@ def create_user(actor, *, login, password, display_name, phone=None) -> User:
 def create_admin(login: str, password: str, display_name: str | None = None) -> User:
     """The first street administrator (CLI). An existing login is promoted and its password reset."""
     user = db.session.scalar(sa.select(User).where(User.login == login))
+    was_admin = user is not None and user.is_street_admin
     if user is None:
         user = new_user(login=login, password=password, display_name=display_name or login,
                         is_street_admin=True)
@@ -90,6 +91,10 @@ def create_admin(login: str, password: str, display_name: str | None = None) -> 
         f.check()
         user.password_hash = hash_password(password)
         user.is_street_admin = True
+    db.session.flush()
+    if not was_admin:
+        from .. import audit
+        audit.record(actor_id=None, action="role.street_admin", subject_type="user", subject_id=user.id)
     db.session.commit()
     return user
 

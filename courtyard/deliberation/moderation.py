@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import clock, events
+from .. import audit, clock, events
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
@@ -195,6 +195,8 @@ def _set_flag(actor, topic: Topic, name: str, value: bool) -> Topic:
     if getattr(topic, name) != value:
         setattr(topic, name, value)
         _touch(topic)
+        audit.record(actor_id=actor.id, action=f"topic.{name}" if value else f"topic.un{name}",
+                     subject_type="topic", subject_id=topic.id, courtyard_id=topic.courtyard_id)
         db.session.commit()
     return topic
 
@@ -253,6 +255,8 @@ def merge_topic(actor, topic: Topic, *, into_topic_id) -> Topic:
         _carry_supporters(topic, into)
         _touch(topic)
         _touch(into)
+        audit.record(actor_id=actor.id, action="topic.merged", subject_type="topic", subject_id=topic.id,
+                     courtyard_id=topic.courtyard_id, data={"from": old.value, "into": into.id})
         from ..notifications import services as notifications
         notifications.topic_status_changed(actor, topic, old)
         db.session.commit()

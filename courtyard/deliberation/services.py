@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, events
+from .. import audit, clock, events
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
@@ -100,6 +100,8 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
     db.session.add(topic)
     db.session.flush()
     events.publish("topic.created", f"courtyard:{courtyard.id}", payloads.topic_json(topic))
+    audit.record(actor_id=actor.id, action="topic.created", subject_type="topic", subject_id=topic.id,
+                 courtyard_id=courtyard.id, data={"status": topic.status.value, "category": category.value})
     db.session.commit()
     return topic
 
@@ -152,6 +154,8 @@ def change_status(actor, topic: Topic, status) -> Topic:
     old = topic.status
     topic.status = status
     _touch(topic)
+    audit.record(actor_id=actor.id, action="topic.status", subject_type="topic", subject_id=topic.id,
+                 courtyard_id=topic.courtyard_id, data={"from": old.value, "to": status.value})
     from ..notifications import services as notifications
     notifications.topic_status_changed(actor, topic, old)
     db.session.commit()

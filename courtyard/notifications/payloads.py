@@ -36,6 +36,9 @@ def render_text(n: Notification) -> str:
                  title=title, courtyard=data.get("courtyard", ""))
     if n.kind == "membership_approved":
         return _("You are now a member of %(courtyard)s", courtyard=data.get("courtyard", ""))
+    if n.kind.startswith("task_"):
+        from ..tasks.payloads import notification_text
+        return notification_text(n.kind, data) or n.text
     return n.text
 
 

@@ -38,7 +38,7 @@ from .models import Notification, TopicMute
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
 COALESCED_KINDS = {REPLY, STATUS}
 # Worth a text message or a WeChat push, not only the in-app centre.
-OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED}
+OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated"}
 _OUTBOUND = "courtyard_pending_outbound"
 
 
@@ -105,21 +105,133 @@ def membership_approved(actor, membership) -> None:
             url=f"/courtyards/{courtyard.id}", data={"courtyard": courtyard.name})
 
 
-def _audience(topic, user_ids: set[int], actor) -> list[int]:
-    """Of `user_ids`: not the actor, not those who muted the topic, only those who may read it."""
+def _audience(topic, user_ids: set[int], actor, *, respect_mute: bool = True) -> list[int]:
+    """Of `user_ids`: not the actor, not those who muted the topic (unless `respect_mute` is
+    False: work someone must do), only those who may read it."""
     from ..deliberation import permissions
     ids = set(user_ids)
     if actor is not None:
         ids.discard(actor.id)
     if not ids:
         return []
-    muted = set(db.session.scalars(sa.select(TopicMute.user_id).where(
-        TopicMute.topic_id == topic.id, TopicMute.user_id.in_(ids))))
-    ids -= muted
+    if respect_mute:
+        muted = set(db.session.scalars(sa.select(TopicMute.user_id).where(
+            TopicMute.topic_id == topic.id, TopicMute.user_id.in_(ids))))
+        ids -= muted
     if not ids:
         return []
     readers = permissions.topic_readers(topic).subquery()
     return sorted(db.session.scalars(sa.select(readers.c[0]).where(readers.c[0].in_(ids))))
+
+
+# --- tasks (courtyard/tasks): sentences in tasks/payloads.py --------------------------------
+#
+# Who hears of what:
+# - a task dispatched, reminded, overdue or reopened: the assignee organization's staff
+#   (even if they muted the topic: it is their work);
+# - a task moved forward: the topic's author, its supporters and whoever dispatched it;
+#   once done, those who can accept it are asked to (the author, secretary, building lead);
+# - accepted or reopened: the organization's staff, the dispatcher and the topic's author;
+# - escalated (吹哨): the receiving side (community staff, street administrators or the
+#   department's staff), the organization's staff and the dispatcher;
+# - acknowledged (报到): whoever raised it, the dispatcher and the organization's staff.
+
+TASK_ASSIGNED, TASK_STATUS, TASK_DONE, TASK_VERIFIED, TASK_REOPENED = (
+    "task_assigned", "task_status", "task_done", "task_verified", "task_reopened")
+TASK_REMINDER, TASK_OVERDUE, TASK_ESCALATED, TASK_ACKNOWLEDGED = (
+    "task_reminder", "task_overdue", "task_escalated", "task_acknowledged")
+
+
+def _task_org_staff(task) -> set[int]:
+    return set(db.session.scalars(sa.select(OrganizationMember.user_id).where(
+        OrganizationMember.organization_id == task.assignee_org_id)))
+
+
+def _task_supporters(task) -> set[int]:
+    from ..deliberation.models import TopicSupport
+    ids = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == task.topic_id)))
+    return ids | {task.topic.author_id}
+
+
+def _task_verifiers(task) -> set[int]:
+    from ..places.models import Membership, MembershipStatus
+    from ..places.permissions import MODERATOR_ROLES
+    from ..tasks import permissions as task_permissions
+    ids = set(db.session.scalars(sa.select(Membership.user_id).where(
+        Membership.courtyard_id == task.courtyard_id, Membership.status == MembershipStatus.active,
+        Membership.role.in_(MODERATOR_ROLES))))
+    author = db.session.get(User, task.topic.author_id)
+    if author is not None and task_permissions.can_verify_task(author, task):
+        ids.add(author.id)
+    return ids
+
+
+def _task_notify(task, user_ids: set[int], kind: str, actor=None, *, respect_mute: bool = True, **data):
+    _notify(_audience(task.topic, user_ids, actor, respect_mute=respect_mute), kind=kind, actor=actor,
+            topic=task.topic, url=f"/tasks/{task.id}", data={"title": task.title, "task_id": task.id, **data})
+
+
+def task_assigned(actor, task) -> None:
+    """Tell the assignee organization's staff of a new task."""
+    _task_notify(task, _task_org_staff(task), TASK_ASSIGNED, actor, respect_mute=False,
+                 org=task.assignee_org.name, due_at=task.due_at.isoformat())
+
+
+def task_status_changed(actor, task, old_status) -> None:
+    """Tell those following the topic that the work moved on; once done, ask those who can accept it."""
+    status = task.status.value
+    concerned = _task_supporters(task) | {task.created_by_id}
+    if status == "done":
+        verifiers = _task_verifiers(task)
+        _task_notify(task, verifiers, TASK_DONE, actor)
+        concerned -= verifiers
+    _task_notify(task, concerned, TASK_STATUS, actor, status=status, old=getattr(old_status, "value", old_status))
+
+
+def task_verified(actor, task, accepted: bool) -> None:
+    """Tell the organization, the dispatcher and the topic's author that the work was accepted or reopened."""
+    people = _task_org_staff(task) | {task.created_by_id, task.topic.author_id}
+    _task_notify(task, people, TASK_VERIFIED if accepted else TASK_REOPENED, actor, respect_mute=accepted,
+                 name=actor.display_name)
+
+
+def task_reminder(task) -> None:
+    """The service clock: the due date is near."""
+    _task_notify(task, _task_org_staff(task), TASK_REMINDER, respect_mute=False, due_at=task.due_at.isoformat())
+
+
+def task_overdue(task) -> None:
+    """The service clock: the due date has passed."""
+    _task_notify(task, _task_org_staff(task) | {task.created_by_id}, TASK_OVERDUE, respect_mute=False,
+                 due_at=task.due_at.isoformat())
+
+
+def _escalation_receivers(escalation) -> set[int]:
+    target = escalation.target.value
+    if target == "community":
+        return set(db.session.scalars(sa.select(CommunityStaff.user_id).where(
+            CommunityStaff.community_id == escalation.community_id)))
+    if target == "street":
+        return set(db.session.scalars(sa.select(User.id).where(User.is_street_admin.is_(True))))
+    return set(db.session.scalars(sa.select(OrganizationMember.user_id).where(
+        OrganizationMember.organization_id == escalation.organization_id)))
+
+
+def task_escalated(actor, task, escalation) -> None:
+    """吹哨: the receiving side is asked to acknowledge; the organization and the dispatcher are told."""
+    from ..tasks.payloads import target_name
+    people = _escalation_receivers(escalation) | _task_org_staff(task) | {task.created_by_id}
+    _task_notify(task, people, TASK_ESCALATED, actor, respect_mute=False, level=escalation.level,
+                 target=target_name(escalation))
+
+
+def task_acknowledged(actor, task, escalation) -> None:
+    """报到: whoever raised the escalation, the dispatcher and the organization hear it was answered."""
+    from ..tasks.payloads import target_name
+    people = _task_org_staff(task) | {task.created_by_id}
+    if escalation.raised_by_id is not None:
+        people.add(escalation.raised_by_id)
+    _task_notify(task, people, TASK_ACKNOWLEDGED, actor, target=target_name(escalation))
 
 
 def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,

@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
+from .. import audit, clock
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -231,6 +231,7 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
     f.check()
     membership = db.session.scalar(sa.select(Membership).where(
         Membership.courtyard_id == courtyard.id, Membership.user_id == user.id))
+    before = (membership.role.value, membership.status.value) if membership is not None else (None, None)
     if membership is None:
         membership = Membership(courtyard=courtyard, user=user)
         db.session.add(membership)
@@ -240,6 +241,10 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
     membership.status = MembershipStatus.active
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
+    db.session.flush()
+    audit.record(actor_id=actor.id, action="role.changed", subject_type="membership", subject_id=membership.id,
+                 courtyard_id=courtyard.id, data={"user_id": user.id, "from": before[0], "to": role.value,
+                                                  "status_before": before[1]})
     db.session.commit()
     return membership
 
@@ -267,6 +272,9 @@ def add_organization_member(actor, org: Organization, *, user_id) -> Organizatio
     if row is None:
         row = OrganizationMember(organization=org, user=user)
         db.session.add(row)
+        db.session.flush()
+        audit.record(actor_id=actor.id, action="role.organization_staff", subject_type="organization",
+                     subject_id=org.id, data={"user_id": user.id})
         db.session.commit()
     return row
 
@@ -282,6 +290,9 @@ def add_community_staff(actor, community: Community, *, user_id) -> CommunitySta
     if row is None:
         row = CommunityStaff(community=community, user=user)
         db.session.add(row)
+        db.session.flush()
+        audit.record(actor_id=actor.id, action="role.community_staff", subject_type="community",
+                     subject_id=community.id, data={"user_id": user.id})
         db.session.commit()
     return row
 
@@ -351,6 +362,9 @@ def decide_membership(actor, membership: Membership, *, approve: bool) -> Member
     membership.status = MembershipStatus.active if approve else MembershipStatus.rejected
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
+    audit.record(actor_id=actor.id, action="membership.approved" if approve else "membership.rejected",
+                 subject_type="membership", subject_id=membership.id, courtyard_id=membership.courtyard_id,
+                 data={"user_id": membership.user_id, "role": membership.role.value})
     if approve:
         from ..notifications import services as notifications
         notifications.membership_approved(actor, membership)
@@ -361,9 +375,13 @@ def decide_membership(actor, membership: Membership, *, approve: bool) -> Member
 def remove_membership(actor, membership: Membership) -> Membership:
     if not permissions.can_manage_courtyard_members(actor, membership.courtyard):
         raise Forbidden()
+    old = membership.status
     membership.status = MembershipStatus.removed
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
+    audit.record(actor_id=actor.id, action="membership.removed", subject_type="membership",
+                 subject_id=membership.id, courtyard_id=membership.courtyard_id,
+                 data={"user_id": membership.user_id, "role": membership.role.value, "status_before": old.value})
     db.session.commit()
     return membership
 

@@ -1,7 +1,8 @@
 """Socket.IO transport: authenticated connections, rooms, commands. No business logic here.
 
 - connect: the session cookie's user, or `auth={"token": ...}`; anything else is refused.
-  The socket joins `user:<id>` and the rooms of the courtyards its user sees.
+  The socket joins `user:<id>`, the rooms of the courtyards its user sees, and the
+  rooms of its organizations (`org:<id>`, for task.updated).
 - commands (topics.py) re-check the user every time (sockets.actor).
 - a logout cuts the sockets that rode on the browser session (`end_session_sockets`);
   losing access (revocation.py) cuts every socket of that person. Clients reconnect and
@@ -36,6 +37,7 @@ def _connect(auth) -> None:
     if user is None:
         raise ConnectionRefusedError("unauthenticated")
     sid = request.sid
+    from ..places import permissions as places_permissions
     from ..places import services as places
     courtyards = places.courtyards_for(user)
     sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
@@ -43,6 +45,8 @@ def _connect(auth) -> None:
     for courtyard in courtyards:
         join_room(f"courtyard:{courtyard.id}")
         presence.enter(f"courtyard:{courtyard.id}", user.id, sid)
+    for org_id in sorted(places_permissions.organization_ids(user)):
+        join_room(f"org:{org_id}")  # task.updated for the organization's staff (courtyard/tasks)
 
 
 def cut(sid: str) -> None:

@@ -1,0 +1,288 @@
+"""JSON routes: tasks, their lifecycle, ratings, escalations (吹哨报到), the service policy, the audit log."""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
+from ..deliberation import services as topics
+from ..places import services as places
+from ..places.models import Community
+from . import payloads, permissions, services
+from .models import Escalation, Task
+
+
+class TaskBody(Body):
+    assignee_org_id: int | None = None
+    title: str | None = None
+    due_at: str | None = None
+
+
+class TaskQuery(Body):
+    status: str | None = None
+    org_id: str | None = None
+    courtyard_id: str | None = None
+    topic_id: str | None = None
+
+
+class UpdateBody(Body):
+    status: str | None = None
+    note: str | None = None
+    photo_ids: list[int] | None = None
+
+
+class VerificationBody(Body):
+    accepted: bool
+    note: str | None = None
+
+
+class RatingBody(Body):
+    score: Literal["satisfied", "basically_satisfied", "unsatisfied"]
+
+
+class EscalationBody(Body):
+    reason: str
+    to_org_id: int | None = None
+
+
+class EscalationQuery(Body):
+    pending: Literal["true", "false"] | None = None
+    scope: Literal["mine", "all"] | None = None
+
+
+class AcknowledgementBody(Body):
+    note: str | None = None
+
+
+class PolicyBody(Body):
+    reminder_hours: int
+    level1_after_hours: int
+    level2_after_hours: int
+    level2_org_id: int | None = None
+    service_hours: dict[str, int | None] | None = None
+
+
+class AuditQuery(Body):
+    actor_id: str | None = None
+    action: str | None = None
+    subject_type: str | None = None
+    subject_id: str | None = None
+    courtyard_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _task(task: Task, status: int = 200):
+    return jsonify(services.task_for(current_user, task)), status
+
+
+# --- dispatching ---------------------------------------------------------------------------
+
+@bp.post("/topics/<int:topic_id>/tasks")
+@doc(tag="tasks", body=TaskBody, status=201)
+@login_required
+def create_topic_task(topic_id):
+    """Dispatch a topic to an organization as a task (moderators, community staff)."""
+    topic = topics.get_topic(current_user, topic_id)
+    require(permissions.can_create_task(current_user, topic))
+    body = parse_body(TaskBody)
+    task = services.create_task(current_user, topic, assignee_org_id=body.assignee_org_id, title=body.title,
+                                due_at=body.due_at)
+    return _task(task, 201)
+
+
+@bp.post("/proposals/<int:proposal_id>/tasks")
+@doc(tag="tasks", body=TaskBody, status=201)
+@login_required
+def create_proposal_task(proposal_id):
+    """Turn an adopted proposal into a task for an organization (moderators, community staff)."""
+    from ..voting import services as voting
+    proposal = voting.get_proposal(current_user, proposal_id)
+    require(permissions.can_create_task(current_user, proposal.topic))
+    body = parse_body(TaskBody)
+    task = services.create_task_from_proposal(current_user, proposal, assignee_org_id=body.assignee_org_id,
+                                              title=body.title, due_at=body.due_at)
+    return _task(task, 201)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@bp.get("/tasks")
+@doc(tag="tasks", query=TaskQuery, paginated=True)
+@login_required
+def list_tasks():
+    """Tasks the caller may see, most urgent first (overdue, then due soonest); filter by status,
+    organization, courtyard or topic."""
+    q = parse_query(TaskQuery)
+    select = services.tasks_for(current_user, status=q.status, org_id=q.org_id, courtyard_id=q.courtyard_id,
+                                topic_id=q.topic_id).options(selectinload(Task.assignee_org),
+                                                             selectinload(Task.topic))
+    return jsonify(paginate(select, lambda t: payloads.task_json(t, timeline=False)))
+
+
+@bp.get("/tasks/<int:task_id>")
+@doc(tag="tasks")
+@login_required
+def get_task(task_id):
+    """One task with its timeline, escalations, `overdue`, `escalation_level`, ratings and the caller's rating."""
+    return _task(services.get_task(current_user, task_id))
+
+
+@bp.get("/topics/<int:topic_id>/tasks")
+@doc(tag="tasks")
+@login_required
+def topic_tasks(topic_id):
+    """The tasks made from a topic, oldest first."""
+    topic = topics.get_topic(current_user, topic_id)
+    return jsonify({"items": [services.task_for(current_user, t) for t in services.tasks_of_topic(current_user, topic)]})
+
+
+# --- the lifecycle -------------------------------------------------------------------------
+
+@bp.post("/tasks/<int:task_id>/updates")
+@doc(tag="tasks", body=UpdateBody, status=201)
+@login_required
+def post_update(task_id):
+    """The assignee organization's staff move the task forward or add a note; `done` needs a note
+    and at least one photo (from POST /uploads)."""
+    task = services.get_task(current_user, task_id)
+    require(permissions.can_work_task(current_user, task))
+    body = parse_body(UpdateBody)
+    services.add_update(current_user, task, status=body.status, note=body.note, photo_ids=body.photo_ids)
+    return _task(task, 201)
+
+
+@bp.post("/tasks/<int:task_id>/verification")
+@doc(tag="tasks", body=VerificationBody)
+@login_required
+def verify_task(task_id):
+    """Accept the work (verified) or reopen it: the topic's author, the secretary or the building lead."""
+    task = services.get_task(current_user, task_id)
+    require(permissions.can_verify_task(current_user, task))
+    body = parse_body(VerificationBody)
+    services.verify(current_user, task, accepted=body.accepted, note=body.note)
+    return _task(task)
+
+
+@bp.post("/tasks/<int:task_id>/ratings")
+@doc(tag="tasks", body=RatingBody, status=201)
+@login_required
+def rate_task(task_id):
+    """满意 / 基本满意 / 不满意 (members of the courtyard, once each; 200 when it replaces the earlier one)."""
+    task = services.get_task(current_user, task_id)
+    require(permissions.can_rate_task(current_user, task))
+    body = parse_body(RatingBody)
+    _rating, created = services.rate(current_user, task, score=body.score)
+    return _task(task, 201 if created else 200)
+
+
+@bp.post("/tasks/<int:task_id>/escalations")
+@doc(tag="tasks", body=EscalationBody, status=201)
+@login_required
+def escalate_task(task_id):
+    """吹哨: raise the task's escalation level, with a reason, or call in a department (`to_org_id`)."""
+    task = services.get_task(current_user, task_id)
+    require(permissions.can_escalate_task(current_user, task))
+    body = parse_body(EscalationBody)
+    services.escalate(current_user, task, reason=body.reason, to_org_id=body.to_org_id)
+    return _task(task, 201)
+
+
+# --- escalations (报到) ----------------------------------------------------------------------
+
+@bp.get("/escalations")
+@doc(tag="escalations", query=EscalationQuery, paginated=True)
+@login_required
+def list_escalations():
+    """Escalations addressed to the caller (scope=mine, default) or of every task they see (scope=all);
+    waiting ones first. pending=true|false filters by acknowledgement."""
+    q = parse_query(EscalationQuery)
+    pending = None if q.pending is None else q.pending == "true"
+    select = services.escalations_inbox(current_user, pending=pending, mine=q.scope != "all")
+    return jsonify(paginate(select.options(selectinload(Escalation.task)), payloads.escalation_json))
+
+
+@bp.post("/escalations/<int:escalation_id>/acknowledgement")
+@doc(tag="escalations", body=AcknowledgementBody)
+@login_required
+def acknowledge_escalation(escalation_id):
+    """报到: the receiving side acknowledges an escalation; the time it took is recorded."""
+    escalation = services.get_escalation(current_user, escalation_id)
+    require(permissions.can_acknowledge(current_user, escalation))
+    body = parse_body(AcknowledgementBody)
+    return jsonify(payloads.escalation_json(services.acknowledge(current_user, escalation, note=body.note)))
+
+
+# --- the service policy ---------------------------------------------------------------------
+
+def _policy_json(community_id: int | None) -> dict:
+    policy, department, source = services.policy_for(community_id)
+    return {"community_id": community_id, "source": source, "reminder_hours": policy.reminder_hours,
+            "level1_after_hours": policy.level1_after_hours, "level2_after_hours": policy.level2_after_hours,
+            "level2_org_id": department, "service_hours": services.service_times(community_id)}
+
+
+@bp.get("/communities/<int:community_id>/task-policy")
+@doc(tag="tasks")
+@login_required
+def get_community_policy(community_id):
+    """A community's service times and service clock (its staff; street administrators)."""
+    community = places.get_or_404(Community, community_id)
+    require(permissions.can_edit_policy(current_user, community))
+    return jsonify(_policy_json(community.id))
+
+
+@bp.put("/communities/<int:community_id>/task-policy")
+@doc(tag="tasks", body=PolicyBody)
+@login_required
+def put_community_policy(community_id):
+    """Set a community's service clock and service times (null hours: the street's default)."""
+    community = places.get_or_404(Community, community_id)
+    require(permissions.can_edit_policy(current_user, community))
+    body = parse_body(PolicyBody)
+    services.set_policy(current_user, community, reminder_hours=body.reminder_hours,
+                        level1_after_hours=body.level1_after_hours, level2_after_hours=body.level2_after_hours,
+                        level2_org_id=body.level2_org_id, service_hours_by_category=body.service_hours)
+    return jsonify(_policy_json(community.id))
+
+
+@bp.get("/task-policy")
+@doc(tag="tasks")
+@login_required
+def get_street_policy():
+    """The street's default service times and service clock (street administrators)."""
+    require(permissions.can_edit_street_policy(current_user))
+    return jsonify(_policy_json(None))
+
+
+@bp.put("/task-policy")
+@doc(tag="tasks", body=PolicyBody)
+@login_required
+def put_street_policy():
+    """Set the street's defaults (street administrators)."""
+    require(permissions.can_edit_street_policy(current_user))
+    body = parse_body(PolicyBody)
+    services.set_policy(current_user, None, reminder_hours=body.reminder_hours,
+                        level1_after_hours=body.level1_after_hours, level2_after_hours=body.level2_after_hours,
+                        level2_org_id=body.level2_org_id, service_hours_by_category=body.service_hours)
+    return jsonify(_policy_json(None))
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+@bp.get("/audit")
+@doc(tag="audit", query=AuditQuery, paginated=True)
+@login_required
+def list_audit():
+    """The append-only audit log, newest first, filtered by actor, action, subject and date range
+    (street administrators)."""
+    require(permissions.can_read_audit(current_user))
+    q = parse_query(AuditQuery)
+    select = audit.search(actor_id=q.actor_id, action=q.action, subject_type=q.subject_type,
+                          subject_id=q.subject_id, courtyard_id=q.courtyard_id, since=q.since, until=q.until)
+    return jsonify(paginate(select, audit.entry_json))
+

@@ -1,0 +1,810 @@
+"""Tasks: one function per act, shared by pages, the JSON API and the service clock.
+
+Each act checks permissions.py (NotFound where the caller may not know the task exists,
+Forbidden for the wrong people), validates (Invalid with fields), writes, appends to the
+audit log, notifies, commits, and publishes `task.updated` to `topic:<id>` and
+`org:<assignee>` after the commit.
+
+Concurrency: every change of a task is a conditional UPDATE on the status (or level) it
+was read with — ``UPDATE tasks SET status = :to, seq = seq + 1 WHERE id = :id AND status
+= :from`` — so of two people pressing the same button one wins and the other hears
+Conflict. The service clock's jobs use the same kind of UPDATE (``... WHERE reminded_at
+IS NULL``, ``... WHERE escalation_level = :seen``), so when several server processes run
+the clock at once exactly one of them reminds, notifies or escalates each task.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, clock, events
+from ..deliberation import permissions as topic_permissions
+from ..deliberation.models import Category, Topic, TopicInvitation
+from ..deliberation.services import check_blocked_words, clean_text
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..places.models import Community, Courtyard, Organization, OrgKind
+from ..places.services import MAX_ID, find
+from ..validation import Fields
+from . import payloads, permissions, rules
+from .models import (Escalation, EscalationTarget, Score, ServiceTime, Task, TaskPhoto, TaskPolicy, TaskRating,
+                     TaskStatus, TaskUpdate, UpdateKind)
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 100
+NOTE_MAX = 2000
+REASON_MAX = 500
+MAX_PHOTOS = 9
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_task(actor, task_id) -> Task:
+    """A task the actor may see; NotFound otherwise (its existence is private)."""
+    task = find(Task, task_id)
+    if task is None or not permissions.can_view_task(actor, task):
+        raise NotFound()
+    return task
+
+
+def _id_filter(f: Fields, field: str, value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        ident = int(value)
+    except (TypeError, ValueError):
+        f.add(field, _l("Must be a whole number."))
+        return None
+    if not 1 <= ident <= MAX_ID:
+        return -1  # names nothing: an empty list, not an error
+    return ident
+
+
+def tasks_for(actor, *, status=None, org_id=None, courtyard_id=None, topic_id=None) -> sa.Select:
+    """The tasks the actor may see, filtered, most urgent first: overdue (longest first), then due
+    soonest; done and verified ones last. Raises Invalid on a filter that is not a status or an id."""
+    f = Fields()
+    q = permissions.visible_tasks(actor)
+    if status not in (None, ""):
+        try:
+            q = q.where(Task.status == TaskStatus(status))
+        except ValueError:
+            f.add("status", _l("Not one of the allowed values."))
+    for field, column, value in (("org_id", Task.assignee_org_id, org_id),
+                                 ("courtyard_id", Task.courtyard_id, courtyard_id),
+                                 ("topic_id", Task.topic_id, topic_id)):
+        ident = _id_filter(f, field, value)
+        if ident is not None:
+            q = q.where(column == ident)
+    f.check()
+    return q.order_by(*urgency_order())
+
+
+def urgency_order() -> list:
+    now = clock.now()
+    running = Task.status.in_([TaskStatus(s) for s in rules.CLOCK_RUNNING])
+    rank = sa.case((sa.and_(running, Task.due_at < now), 0), (running, 1),
+                   (Task.status == TaskStatus.done, 2), else_=3)
+    return [rank, Task.due_at, Task.id]
+
+
+def tasks_of_topic(actor, topic: Topic) -> list[Task]:
+    """The tasks made from a topic, oldest first, as far as the actor may see them."""
+    return list(db.session.scalars(permissions.visible_tasks(actor).where(Task.topic_id == topic.id)
+                                   .order_by(Task.id)))
+
+
+def rating_counts(task: Task) -> dict[str, int]:
+    rows = dict(db.session.execute(sa.select(TaskRating.score, sa.func.count()).where(
+        TaskRating.task_id == task.id).group_by(TaskRating.score)).all())
+    return {s.value: int(rows.get(s, 0)) for s in Score}
+
+
+def rating_of(actor, task: Task) -> TaskRating | None:
+    return db.session.scalar(sa.select(TaskRating).where(TaskRating.task_id == task.id,
+                                                         TaskRating.user_id == actor.id))
+
+
+def task_for(actor, task: Task) -> dict:
+    """The task as `actor` sees it: the public part plus their rating and what they may do."""
+    rating = rating_of(actor, task)
+    status = task.status.value
+    return {
+        **payloads.task_json(task),
+        "my_rating": rating.score.value if rating else None,
+        "can": {
+            "work": permissions.can_work_task(actor, task) and status in rules.WORK_TRANSITIONS,
+            "note": permissions.can_work_task(actor, task) and status in rules.OPEN,
+            "verify": status == rules.VERIFY_FROM and permissions.can_verify_task(actor, task),
+            "rate": status in (rules.DONE, rules.VERIFIED) and permissions.can_rate_task(actor, task),
+            "escalate": status in rules.CLOCK_RUNNING and permissions.can_escalate_task(actor, task),
+        },
+    }
+
+
+# --- the service policy (data, per community; the street's rows are the default) ------------
+
+def _policy_row(community_id: int | None) -> TaskPolicy | None:
+    if community_id is None:
+        return db.session.scalar(sa.select(TaskPolicy).where(TaskPolicy.street_default.is_(True)))
+    return db.session.scalar(sa.select(TaskPolicy).where(TaskPolicy.community_id == community_id))
+
+
+def policy_for(community_id: int | None) -> tuple[rules.Policy, int | None, str]:
+    """(policy, level-2 department id, where it comes from: 'community' | 'street' | 'initial')."""
+    row, source = None, "initial"
+    if community_id is not None:
+        row, source = _policy_row(community_id), "community"
+    if row is None:
+        row, source = _policy_row(None), "street"
+    if row is None:
+        return rules.Policy(), None, "initial"
+    return (rules.Policy(row.reminder_hours, row.level1_after_hours, row.level2_after_hours),
+            row.level2_org_id, source)
+
+
+def service_hours(community_id: int | None, category: Category | str) -> int:
+    """The service time of a category: the community's own, else the street's, else the initial default."""
+    category = Category(category)
+    rows = {r.community_id: r.hours for r in db.session.scalars(sa.select(ServiceTime).where(
+        ServiceTime.category == category,
+        sa.or_(ServiceTime.community_id == community_id, ServiceTime.community_id.is_(None))))}
+    if community_id in rows:
+        return rows[community_id]
+    if None in rows:
+        return rows[None]
+    return rules.DEFAULT_SERVICE_HOURS[category.value]
+
+
+def service_times(community_id: int | None) -> list[dict]:
+    """Every category with its hours and whether the community set them itself."""
+    own = {r.category: r.hours for r in db.session.scalars(sa.select(ServiceTime).where(
+        ServiceTime.community_id == community_id if community_id is not None
+        else ServiceTime.community_id.is_(None)))}
+    out = []
+    for category in Category:
+        hours = own.get(category)
+        out.append({"category": category.value, "own": hours is not None,
+                    "hours": hours if hours is not None else service_hours(community_id, category)})
+    return out
+
+
+def _check_hours(f: Fields, field: str, value, *, lo: int, hi: int) -> int | None:
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(str(value).strip()) if value is not None else None
+    except ValueError:
+        number = None
+    if number is None or not lo <= number <= hi:
+        f.add(field, _l("Must be a whole number of hours from %(lo)s to %(hi)s.", lo=lo, hi=hi))
+        return None
+    return number
+
+
+def set_policy(actor, community: Community | None, *, reminder_hours, level1_after_hours, level2_after_hours,
+               level2_org_id=None, service_hours_by_category: dict | None = None) -> TaskPolicy:
+    """A community's (or, with None, the street's) service clock and service times.
+
+    Community staff for their community, street administrators for the street's default.
+    `service_hours_by_category` maps a category to its hours; an empty value means "use
+    the street's default". Raises Forbidden, Invalid. Appends `task_policy.changed`.
+    """
+    if community is None:
+        if not permissions.can_edit_street_policy(actor):
+            raise Forbidden()
+    elif not permissions.can_edit_policy(actor, community):
+        raise Forbidden()
+    f = Fields()
+    reminder = _check_hours(f, "reminder_hours", reminder_hours, lo=0, hi=rules.MAX_REMINDER_HOURS)
+    level1 = _check_hours(f, "level1_after_hours", level1_after_hours, lo=0, hi=rules.MAX_HOURS)
+    level2 = _check_hours(f, "level2_after_hours", level2_after_hours, lo=1, hi=rules.MAX_HOURS)
+    if level1 is not None and level2 is not None and level2 <= level1:
+        f.add("level2_after_hours", _l("Must be more than the hours before the community is called."))
+    department = None
+    if level2_org_id not in (None, ""):
+        department = find(Organization, level2_org_id)
+        if department is None or department.kind != OrgKind.department:
+            f.add("level2_org_id", _l("Choose a department."))
+    hours: dict[Category, int | None] = {}
+    for key, value in (service_hours_by_category or {}).items():
+        try:
+            category = Category(key)
+        except ValueError:
+            f.add(f"service_hours.{key}", _l("Not one of the allowed values."))
+            continue
+        if value in (None, "") and community is not None:
+            hours[category] = None
+        else:
+            hours[category] = _check_hours(f, f"service_hours.{key}", value, lo=1, hi=rules.MAX_HOURS)
+    f.check()
+    now = clock.now()
+    row = _policy_row(community.id if community else None)
+    before = _policy_snapshot(row)
+    if row is None:
+        row = TaskPolicy(community_id=community.id if community else None, street_default=community is None)
+        db.session.add(row)
+    row.reminder_hours, row.level1_after_hours, row.level2_after_hours = reminder, level1, level2
+    row.level2_org_id = department.id if department else None
+    row.updated_at, row.updated_by_id = now, actor.id
+    changed_hours = _store_service_hours(actor, community, hours, now)
+    db.session.flush()
+    audit.record(db.session, actor_id=actor.id, action="task_policy.changed", subject_type="community"
+                 if community else "street", subject_id=community.id if community else 0,
+                 data={"before": before, "after": _policy_snapshot(row), "service_hours": changed_hours})
+    db.session.commit()
+    return row
+
+
+def _policy_snapshot(row: TaskPolicy | None) -> dict | None:
+    if row is None:
+        return None
+    return {"reminder_hours": row.reminder_hours, "level1_after_hours": row.level1_after_hours,
+            "level2_after_hours": row.level2_after_hours, "level2_org_id": row.level2_org_id}
+
+
+def _store_service_hours(actor, community, hours: dict, now) -> dict:
+    community_id = community.id if community else None
+    existing = {r.category: r for r in db.session.scalars(sa.select(ServiceTime).where(
+        ServiceTime.community_id == community_id if community_id is not None
+        else ServiceTime.community_id.is_(None)))}
+    changed = {}
+    for category, value in hours.items():
+        row = existing.get(category)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+                changed[category.value] = None
+            continue
+        if row is None:
+            db.session.add(ServiceTime(community_id=community_id, category=category, hours=value,
+                                       updated_at=now, updated_by_id=actor.id))
+            changed[category.value] = value
+        elif row.hours != value:
+            row.hours, row.updated_at, row.updated_by_id = value, now, actor.id
+            changed[category.value] = value
+    return changed
+
+
+def ensure_street_defaults() -> None:
+    """Write the street's default policy and service times if they are not there yet (seed, first use)."""
+    now = clock.now()
+    if _policy_row(None) is None:
+        p = rules.Policy()
+        db.session.add(TaskPolicy(community_id=None, street_default=True, reminder_hours=p.reminder_hours,
+                                  level1_after_hours=p.level1_after_hours, level2_after_hours=p.level2_after_hours,
+                                  updated_at=now))
+    have = set(db.session.scalars(sa.select(ServiceTime.category).where(ServiceTime.community_id.is_(None))))
+    for code, hours in rules.DEFAULT_SERVICE_HOURS.items():
+        if Category(code) not in have:
+            db.session.add(ServiceTime(community_id=None, category=Category(code), hours=hours, updated_at=now))
+    db.session.commit()
+
+
+# --- dispatching ---------------------------------------------------------------------------
+
+def _parse_due(f: Fields, value, now: datetime) -> datetime | None:
+    """A due date: an aware datetime or ISO-8601 text (without a zone: Beijing time), in the future."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            f.add("due_at", _l("Must be a date and time (ISO 8601)."))
+            return None
+    if not isinstance(value, datetime):
+        f.add("due_at", _l("Must be a date and time (ISO 8601)."))
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    if value <= now:
+        f.add("due_at", _l("Must be in the future."))
+        return None
+    if value > now + rules.MAX_DUE:
+        f.add("due_at", _l("Must be within a year."))
+        return None
+    return value
+
+
+def _assignee(f: Fields, courtyard: Courtyard, assignee_org_id) -> Organization | None:
+    if assignee_org_id in (None, ""):
+        org = courtyard.building.property_org
+        if org is None:
+            f.add("assignee_org_id", _l("This building has no property company: choose an organization."))
+        return org
+    org = find(Organization, assignee_org_id)
+    if org is None:
+        f.add("assignee_org_id", _l("No such organization."))
+    return org
+
+
+def _bring_into_topic(topic: Topic, org_id: int, invited_by_id: int, now) -> None:
+    """The organization that is to act may read and answer in the discussion that led to it (进院解题)."""
+    if not db.session.scalar(sa.select(sa.exists().where(TopicInvitation.topic_id == topic.id,
+                                                         TopicInvitation.organization_id == org_id))):
+        db.session.add(TopicInvitation(topic_id=topic.id, organization_id=org_id, invited_by_id=invited_by_id,
+                                       created_at=now))
+
+
+def create_task(actor, topic: Topic, *, assignee_org_id=None, title=None, due_at=None, proposal=None) -> Task:
+    """Dispatch a topic (or its adopted proposal) to an organization as a task.
+
+    The topic's moderators and the community's staff. The organization defaults to the
+    building's property company; the due date to now + the community's service time for
+    the topic's category. The organization is brought into the topic. Raises NotFound,
+    Forbidden, Invalid, Conflict (topic closed, proposal not adopted, the same organization
+    already has an open task for it). Notifies the organization's staff; publishes task.updated.
+    """
+    if not topic_permissions.can_view_topic(actor, topic):
+        raise NotFound()
+    if not permissions.can_create_task(actor, topic):
+        raise Forbidden()
+    if topic.status in topic_permissions.CLOSED_STATES:
+        raise Conflict(_l("This topic is closed."))
+    if proposal is not None:
+        from ..voting.models import ProposalStatus
+        if proposal.status != ProposalStatus.adopted:
+            raise Conflict(_l("Only an adopted proposal can become a task."))
+    now = clock.now()
+    f = Fields()
+    org = _assignee(f, topic.courtyard, assignee_org_id)
+    default_title = proposal.title if proposal is not None else topic.title
+    title = f.text("title", clean_text(title), max_len=TITLE_MAX, required=False) or default_title[:TITLE_MAX]
+    check_blocked_words(f, "title", title)
+    due = _parse_due(f, due_at, now)
+    f.check()
+    community_id = topic.courtyard.building.community_id
+    if due is None:
+        due = rules.default_due(now, service_hours(community_id, topic.category))
+    duplicate = sa.select(sa.exists().where(
+        Task.topic_id == topic.id, Task.assignee_org_id == org.id, Task.status != TaskStatus.verified,
+        Task.proposal_id == proposal.id if proposal is not None else Task.proposal_id.is_(None)))
+    if db.session.scalar(duplicate):
+        raise Conflict(_l("%(org)s already has an open task for this.", org=org.name))
+    task = Task(topic=topic, proposal_id=proposal.id if proposal is not None else None,
+                courtyard_id=topic.courtyard_id, community_id=community_id, assignee_org=org, title=title,
+                category=topic.category, status=TaskStatus.assigned, created_by=actor, created_at=now,
+                updated_at=now, due_at=due, escalation_level=0, seq=1)
+    db.session.add(task)
+    db.session.flush()
+    db.session.add(TaskUpdate(task=task, author_id=actor.id, kind=UpdateKind.created, to_status=TaskStatus.assigned,
+                              created_at=now))
+    _bring_into_topic(topic, org.id, actor.id, now)
+    audit.record(db.session, actor_id=actor.id, action="task.created", subject_type="task", subject_id=task.id,
+                 courtyard_id=task.courtyard_id,
+                 data={"topic_id": topic.id, "proposal_id": task.proposal_id, "assignee_org_id": org.id,
+                       "due_at": due.isoformat()})
+    from ..notifications import services as notifications
+    notifications.task_assigned(actor, task)
+    _publish(task)
+    db.session.commit()
+    return task
+
+
+def create_task_from_proposal(actor, proposal, **kw) -> Task:
+    """POST /proposals/<id>/tasks: an adopted proposal becomes a task of its topic."""
+    return create_task(actor, proposal.topic, proposal=proposal, **kw)
+
+
+# --- working it ----------------------------------------------------------------------------
+
+def _photos(f: Fields, actor, photo_ids) -> list:
+    from ..uploads.models import Upload
+    if photo_ids in (None, ""):
+        return []
+    if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > MAX_PHOTOS:
+        f.add("photo_ids", _l("At most %(n)s photos.", n=MAX_PHOTOS))
+        return []
+    ids = []
+    for value in photo_ids:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            break
+        try:
+            ident = int(value)
+        except ValueError:
+            break
+        if not 1 <= ident <= MAX_ID:
+            break
+        ids.append(ident)
+    if len(ids) != len(photo_ids):
+        f.add("photo_ids", _l("Not one of your uploads."))
+        return []
+    uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids or [-1])))}
+    if any(i not in uploads or uploads[i].owner_id != actor.id for i in ids):
+        f.add("photo_ids", _l("Not one of your uploads."))
+        return []
+    return [uploads[i] for i in dict.fromkeys(ids)]
+
+
+def _move(task: Task, expected: TaskStatus, to: TaskStatus, now, **values) -> None:
+    """The conditional UPDATE every change goes through: Conflict if someone moved the task first."""
+    result = db.session.execute(
+        sa.update(Task).where(Task.id == task.id, Task.status == expected)
+        .values(status=to, seq=Task.seq + 1, updated_at=now, **values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_l("Someone else changed this task just now. Reload to see it."))
+    db.session.refresh(task)
+
+
+def _conflict_for(status: TaskStatus, target: str) -> Conflict:
+    return Conflict(_l("A task cannot go from “%(a)s” to “%(b)s”.", a=str(payloads.STATUS_LABELS[status]),
+                       b=str(payloads.STATUS_LABELS.get(TaskStatus(target), target))))
+
+
+def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> TaskUpdate:
+    """The assignee organization's staff move the task forward (`status`) or add a note.
+
+    assigned → accepted → in_progress → done; reopened → in_progress. `done` needs a note
+    and at least one photo of the finished work. A note alone (no status) may be added
+    until the task is verified. Raises NotFound, Forbidden, Invalid, Conflict. Notifies
+    the people concerned (done: those who can accept it); publishes task.updated.
+    """
+    if not permissions.can_view_task(actor, task):
+        raise NotFound()
+    if not permissions.can_work_task(actor, task):
+        raise Forbidden(_l("Only the staff of %(org)s can update this task.", org=task.assignee_org.name))
+    f = Fields()
+    target = None
+    if status not in (None, ""):
+        try:
+            target = TaskStatus(status)
+        except ValueError:
+            f.add("status", _l("Not one of the allowed values."))
+    needs_note = target is None or target == TaskStatus.done
+    note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=needs_note)
+    check_blocked_words(f, "note", note)
+    photos = _photos(f, actor, photo_ids)
+    if target == TaskStatus.done and not photos and "photo_ids" not in f.errors:
+        f.add("photo_ids", _l("Add at least one photo of the finished work."))
+    f.check()
+    now = clock.now()
+    old = task.status
+    if target is None:
+        if old.value not in rules.OPEN:
+            raise Conflict(_l("This task has been accepted and closed."))
+    else:
+        if not rules.can_work(old.value, target.value):
+            raise _conflict_for(old, target.value)
+        stamps = {TaskStatus.accepted: "accepted_at", TaskStatus.in_progress: "started_at",
+                  TaskStatus.done: "done_at"}
+        _move(task, old, target, now, **{stamps[target]: now})
+    update = TaskUpdate(task=task, author_id=actor.id, kind=UpdateKind.status if target else UpdateKind.note,
+                        from_status=old if target else None, to_status=target, note=note, created_at=now)
+    update.photos = [TaskPhoto(upload_id=u.id, position=i) for i, u in enumerate(photos)]
+    db.session.add(update)
+    if target is None:
+        db.session.execute(sa.update(Task).where(Task.id == task.id).values(seq=Task.seq + 1, updated_at=now)
+                           .execution_options(synchronize_session=False))
+        db.session.refresh(task)
+    db.session.flush()
+    if target is not None:
+        audit.record(db.session, actor_id=actor.id, action="task.status", subject_type="task", subject_id=task.id,
+                     courtyard_id=task.courtyard_id, data={"from": old.value, "to": target.value})
+        from ..notifications import services as notifications
+        notifications.task_status_changed(actor, task, old)
+    _publish(task)
+    db.session.commit()
+    return update
+
+
+def verify(actor, task: Task, *, accepted, note=None) -> TaskUpdate:
+    """The topic's author, the secretary or the building lead accept the work (verified) or
+    reopen it. Only while the task is done. Raises NotFound, Forbidden, Invalid, Conflict."""
+    if not permissions.can_view_task(actor, task):
+        raise NotFound()
+    if not permissions.can_verify_task(actor, task):
+        raise Forbidden(_l("Only the one who raised the topic, the secretary or the building lead can accept the work."))
+    f = Fields()
+    if not isinstance(accepted, bool):
+        f.add("accepted", _l("Must be true or false."))
+    note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=False)
+    check_blocked_words(f, "note", note)
+    f.check()
+    old = task.status
+    target = rules.verification_result(old.value, accepted)
+    if target is None:
+        raise Conflict(_l("Only a task marked done can be accepted or reopened."))
+    now = clock.now()
+    target = TaskStatus(target)
+    _move(task, old, target, now, **({"verified_at": now} if target == TaskStatus.verified else {}))
+    update = TaskUpdate(task=task, author_id=actor.id, from_status=old, to_status=target, note=note, created_at=now,
+                        kind=UpdateKind.verified if target == TaskStatus.verified else UpdateKind.reopened)
+    db.session.add(update)
+    db.session.flush()
+    audit.record(db.session, actor_id=actor.id, action="task.verified" if accepted else "task.reopened",
+                 subject_type="task", subject_id=task.id, courtyard_id=task.courtyard_id,
+                 data={"from": old.value, "to": target.value})
+    from ..notifications import services as notifications
+    notifications.task_verified(actor, task, accepted)
+    _publish(task)
+    db.session.commit()
+    return update
+
+
+def rate(actor, task: Task, *, score) -> tuple[TaskRating, bool]:
+    """满意 / 基本满意 / 不满意 from a member of the courtyard, once the work is done; a second
+    rating replaces the first. Returns (rating, created). Raises NotFound, Forbidden, Invalid, Conflict."""
+    if not permissions.can_view_task(actor, task):
+        raise NotFound()
+    if not permissions.can_rate_task(actor, task):
+        raise Forbidden(_l("Only members of this courtyard can rate the work."))
+    try:
+        score = Score(score)
+    except ValueError:
+        raise Invalid(fields={"score": _l("Not one of the allowed values.")})
+    if task.status.value not in (rules.DONE, rules.VERIFIED):
+        raise Conflict(_l("The work can be rated once it is done."))
+    now = clock.now()
+    rating = rating_of(actor, task)
+    created = rating is None
+    if created:
+        rating = TaskRating(task_id=task.id, user_id=actor.id, score=score, created_at=now, updated_at=now)
+        db.session.add(rating)
+        try:
+            db.session.flush()
+        except IntegrityError:  # a second request of the same person won the race: change that one
+            db.session.rollback()
+            rating, created = rating_of(actor, task), False
+    if not created:
+        rating.score, rating.updated_at = score, now
+    db.session.execute(sa.update(Task).where(Task.id == task.id).values(seq=Task.seq + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(task)
+    _publish(task)
+    db.session.commit()
+    return rating, created
+
+
+# --- 吹哨: escalation ------------------------------------------------------------------------
+
+def _level2_target(task: Task, department_id: int | None) -> dict:
+    if department_id is not None:
+        return {"target": EscalationTarget.organization, "organization_id": department_id}
+    return {"target": EscalationTarget.street}
+
+
+def _raise_level(task: Task, seen: int, level: int, now) -> bool:
+    """UPDATE the level from `seen` to `level`; False if another process or person got there first."""
+    result = db.session.execute(
+        sa.update(Task).where(Task.id == task.id, Task.escalation_level == seen,
+                              Task.status.in_([TaskStatus(s) for s in rules.CLOCK_RUNNING]))
+        .values(escalation_level=level, seq=Task.seq + 1, updated_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _new_escalation(actor, task: Task, level: int, now, *, reason=None, automatic=False, **target) -> Escalation:
+    if level == 1:
+        target = {"target": EscalationTarget.community, "community_id": task.community_id}
+    escalation = Escalation(task_id=task.id, level=level, reason=reason, automatic=automatic,
+                            raised_by_id=actor.id if actor else None, created_at=now, **target)
+    db.session.add(escalation)
+    db.session.flush()
+    if escalation.organization_id is not None:
+        _bring_into_topic(task.topic, escalation.organization_id, actor.id if actor else task.created_by_id, now)
+    db.session.add(TaskUpdate(task_id=task.id, author_id=actor.id if actor else None, kind=UpdateKind.escalated,
+                              note=reason, escalation_id=escalation.id, created_at=now))
+    db.session.flush()
+    audit.record(db.session, actor_id=actor.id if actor else None, action="task.escalated", subject_type="task",
+                 subject_id=task.id, courtyard_id=task.courtyard_id,
+                 data={"escalation_id": escalation.id, "level": level, "target": escalation.target.value,
+                       "community_id": escalation.community_id, "organization_id": escalation.organization_id,
+                       "automatic": automatic})
+    from ..notifications import services as notifications
+    notifications.task_escalated(actor, task, escalation)
+    return escalation
+
+
+def escalate(actor, task: Task, *, reason, to_org_id=None) -> Escalation:
+    """吹哨 by hand, with a reason: one level up (community, then the street or the policy's
+    department), or straight to a department (`to_org_id`, level 2). The secretary, the
+    community's staff, street administrators; while the work is the organization's to do.
+    Raises NotFound, Forbidden, Invalid, Conflict (already at the top; that department was
+    already called in; the task is done). Notifies the receiving side; publishes task.updated."""
+    if not permissions.can_view_task(actor, task):
+        raise NotFound()
+    if not permissions.can_escalate_task(actor, task):
+        raise Forbidden()
+    f = Fields()
+    reason = f.text("reason", clean_text(reason), max_len=REASON_MAX)
+    check_blocked_words(f, "reason", reason)
+    department = None
+    if to_org_id not in (None, ""):
+        department = find(Organization, to_org_id)
+        if department is None or department.kind != OrgKind.department:
+            f.add("to_org_id", _l("Choose a department."))
+    f.check()
+    if task.status.value not in rules.CLOCK_RUNNING:
+        raise Conflict(_l("Only work still to be done can be escalated."))
+    seen = task.escalation_level
+    level = rules.manual_escalation_level(seen, department is not None)
+    if level is None:
+        raise Conflict(_l("This task is already escalated to the street."))
+    if department is not None and db.session.scalar(sa.select(sa.exists().where(
+            Escalation.task_id == task.id, Escalation.organization_id == department.id))):
+        raise Conflict(_l("%(org)s has already been called in.", org=department.name))
+    now = clock.now()
+    if level != seen:
+        if not _raise_level(task, seen, level, now):
+            db.session.rollback()
+            raise Conflict(_l("Someone else changed this task just now. Reload to see it."))
+    else:
+        db.session.execute(sa.update(Task).where(Task.id == task.id).values(seq=Task.seq + 1, updated_at=now)
+                           .execution_options(synchronize_session=False))
+    if level == 2:
+        _, policy_department, _src = policy_for(task.community_id)
+        target = _level2_target(task, department.id if department else policy_department)
+    else:
+        target = {}
+    escalation = _new_escalation(actor, task, level, now, reason=reason, **target)
+    db.session.refresh(task)
+    _publish(task)
+    db.session.commit()
+    return escalation
+
+
+def get_escalation(actor, escalation_id) -> Escalation:
+    escalation = find(Escalation, escalation_id)
+    if escalation is None or not (permissions.can_view_task(actor, escalation.task)
+                                  or permissions.can_acknowledge(actor, escalation)):
+        raise NotFound()
+    return escalation
+
+
+def acknowledge(actor, escalation: Escalation, *, note=None) -> Escalation:
+    """报到: the receiving side answers the whistle, once; the time it took is kept. Raises
+    NotFound, Forbidden, Invalid, Conflict (already acknowledged)."""
+    if not (permissions.can_view_task(actor, escalation.task) or permissions.can_acknowledge(actor, escalation)):
+        raise NotFound()
+    if not permissions.can_acknowledge(actor, escalation):
+        raise Forbidden()
+    f = Fields()
+    note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=False)
+    check_blocked_words(f, "note", note)
+    f.check()
+    now = clock.now()
+    result = db.session.execute(
+        sa.update(Escalation).where(Escalation.id == escalation.id, Escalation.acknowledged_at.is_(None))
+        .values(acknowledged_at=now, acknowledged_by_id=actor.id, acknowledgement=note)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_l("This escalation has already been acknowledged."))
+    db.session.refresh(escalation)
+    task = escalation.task
+    db.session.add(TaskUpdate(task_id=task.id, author_id=actor.id, kind=UpdateKind.acknowledged, note=note,
+                              escalation_id=escalation.id, created_at=now))
+    db.session.execute(sa.update(Task).where(Task.id == task.id).values(seq=Task.seq + 1, updated_at=now)
+                       .execution_options(synchronize_session=False))
+    db.session.flush()
+    db.session.refresh(task)
+    audit.record(db.session, actor_id=actor.id, action="task.escalation_acknowledged", subject_type="task",
+                 subject_id=task.id, courtyard_id=task.courtyard_id,
+                 data={"escalation_id": escalation.id, "level": escalation.level,
+                       "hours": round(rules.hours_between(escalation.created_at, now), 2)})
+    from ..notifications import services as notifications
+    notifications.task_acknowledged(actor, task, escalation)
+    _publish(task)
+    db.session.commit()
+    return escalation
+
+
+def escalations_inbox(actor, *, pending: bool | None = None, mine: bool = True) -> sa.Select:
+    """Escalations addressed to the actor (`mine`) or of tasks they see; waiting ones first, then newest."""
+    q = permissions.addressed_to(actor) if mine else permissions.escalations_for(actor)
+    if pending is True:
+        q = q.where(Escalation.acknowledged_at.is_(None))
+    elif pending is False:
+        q = q.where(Escalation.acknowledged_at.is_not(None))
+    return q.order_by(Escalation.acknowledged_at.is_not(None), Escalation.created_at.desc(), Escalation.id.desc())
+
+
+# --- the service clock (a job of courtyard/scheduler.py) ------------------------------------
+
+def run_service_clock() -> dict[str, list[int]]:
+    """Remind before the due date, notify once overdue, escalate by the policy's thresholds.
+
+    Finds its own work with clock.now(); safe in several processes at once (each act is a
+    conditional UPDATE that only one process wins) and after a restart (all state is in
+    the database). Returns the task ids it acted on, by act.
+    """
+    now = clock.now()
+    horizon = now + timedelta(hours=rules.MAX_REMINDER_HOURS)
+    running = [TaskStatus(s) for s in rules.CLOCK_RUNNING]
+    rows = db.session.execute(sa.select(
+        Task.id, Task.community_id, Task.status, Task.due_at, Task.reminded_at, Task.overdue_notified_at,
+        Task.escalation_level).where(
+        Task.status.in_(running), Task.due_at <= horizon,
+        sa.or_(Task.reminded_at.is_(None), Task.overdue_notified_at.is_(None), Task.escalation_level < 2))
+        .order_by(Task.due_at, Task.id)).all()
+    db.session.rollback()  # end the read: each act below is its own short transaction
+    done: dict[str, list[int]] = {"reminded": [], "overdue": [], "escalated": []}
+    policies: dict[int, tuple] = {}
+    for row in rows:
+        if row.community_id not in policies:
+            policies[row.community_id] = policy_for(row.community_id)
+            db.session.rollback()
+        policy, department_id, _src = policies[row.community_id]
+        status = row.status.value
+        try:
+            if row.reminded_at is None and rules.reminder_due(status, row.due_at, now, policy.reminder_hours):
+                if _clock_remind(row.id, now):
+                    done["reminded"].append(row.id)
+            if row.overdue_notified_at is None and rules.is_overdue(status, row.due_at, now):
+                if _clock_overdue(row.id, now):
+                    done["overdue"].append(row.id)
+            level = rules.escalation_level_due(status, row.due_at, now, policy)
+            if level > row.escalation_level:
+                if _clock_escalate(row.id, row.escalation_level, level, now, department_id):
+                    done["escalated"].append(row.id)
+        except Exception:  # one task's trouble must not stop the others
+            log.exception("service clock failed on task %s", row.id)
+            db.session.rollback()
+    return done
+
+
+def _claim(column, task_id: int, now) -> bool:
+    result = db.session.execute(sa.update(Task).where(Task.id == task_id, column.is_(None))
+                                .values({column: now}).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _clock_remind(task_id: int, now) -> bool:
+    if not _claim(Task.reminded_at, task_id, now):
+        db.session.rollback()
+        return False
+    task = db.session.get(Task, task_id)
+    from ..notifications import services as notifications
+    notifications.task_reminder(task)
+    db.session.commit()
+    return True
+
+
+def _clock_overdue(task_id: int, now) -> bool:
+    if not _claim(Task.overdue_notified_at, task_id, now):
+        db.session.rollback()
+        return False
+    task = db.session.get(Task, task_id)
+    from ..notifications import services as notifications
+    notifications.task_overdue(task)
+    db.session.execute(sa.update(Task).where(Task.id == task_id).values(seq=Task.seq + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(task)
+    _publish(task)  # `overdue` is now true for everyone watching
+    db.session.commit()
+    return True
+
+
+def _clock_escalate(task_id: int, seen: int, level: int, now, department_id: int | None) -> bool:
+    task = db.session.get(Task, task_id)
+    if task is None or not _raise_level(task, seen, level, now):
+        db.session.rollback()
+        return False
+    for step in range(seen + 1, level + 1):  # a long outage may cross both thresholds at once
+        target = _level2_target(task, department_id) if step == 2 else {}
+        _new_escalation(None, task, step, now, automatic=True, **target)
+    db.session.refresh(task)
+    _publish(task)
+    db.session.commit()
+    return True
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+def _publish(task: Task) -> None:
+    """Queue task.updated (CONTRACT §5) to the topic's room and the assignee organization's room."""
+    db.session.flush()
+    db.session.expire(task, ["updates", "escalations"])
+    payload = payloads.task_json(task)
+    events.publish("task.updated", f"topic:{task.topic_id}", payload)
+    events.publish("task.updated", f"org:{task.assignee_org_id}", payload)
