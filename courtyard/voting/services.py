@@ -382,6 +382,9 @@ def cast_vote(actor, proposal, choice, *, on_behalf_of=None, witness=None) -> Vo
         witness = None
     f.check()
     request = VoteRequest(proposal_id, voter_id, choice, assisted_by_id, witness)
+    # End the caller's transaction before waiting for the batch: its connection goes back to
+    # the pool for the batch's writer (a thousand waiting voters must not hold them all).
+    db.session.commit()
     try:
         outcome = _box().submit(request)
     except _Refused as refused:
@@ -448,12 +451,12 @@ def _lock(session, proposal_id: int, *, for_votes: bool, now: datetime) -> bool:
 
 
 def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
-    now = clock.now()
-    if not _lock(session, proposal_id, for_votes=True, now=now):
+    if not _lock(session, proposal_id, for_votes=True, now=clock.now()):
         session.rollback()
         for job in batch:
             job.error = _Refused("closed")
         return
+    now = clock.now()  # read under the lock: a later close is stamped later than these votes
     p = session.execute(sa.select(
         Proposal.rule, Proposal.secret, Proposal.quorum, Proposal.closes_at, Proposal.tally_seq, Proposal.topic_id,
         Proposal.eligible_people, Proposal.eligible_households, Proposal.eligible_area_m2, Topic.courtyard_id)
@@ -581,10 +584,10 @@ def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
     """Close if still voting: lock, count afresh, decide, store the final tally, publish
     `proposal.decided`. None if someone else closed it first (or it is not voting)."""
     session = db.session
-    now = clock.now()
-    if not _lock(session, proposal_id, for_votes=False, now=now):
+    if not _lock(session, proposal_id, for_votes=False, now=clock.now()):
         session.rollback()
         return None
+    now = clock.now()  # under the lock: later than every vote counted
     proposal = session.get(Proposal, proposal_id, populate_existing=True)
     tally = fresh_count(proposal, session)
     status = ProposalStatus.adopted if tally.passing else ProposalStatus.rejected
