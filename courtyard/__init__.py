@@ -169,7 +169,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, cli, realtime, tasks, voting
+    from . import api, cli, insight, realtime, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .deliberation.moderation_views import bp as moderation_bp
     from .notifications import channels
@@ -192,3 +192,4 @@ def _init_blueprints(app: Flask) -> None:
     realtime.init_app(app)
     voting.init_app(app)
     tasks.init_app(app)
+    insight.init_app(app)

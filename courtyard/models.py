@@ -7,3 +7,4 @@ from .notifications.models import *  # noqa: F401,F403
 from .voting.models import *  # noqa: F401,F403
 from .audit import AuditEntry  # noqa: F401
 from .tasks.models import *  # noqa: F401,F403
+from .insight.models import *  # noqa: F401,F403

@@ -1,0 +1,151 @@
+"""JSON routes of Insight: figures (CONTRACT §4 Figures), the quality ranking, the boards,
+未诉先办 and exports. Thin: parse, call services, return."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Response, jsonify
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from pydantic import Field
+
+from ..api.core import Body, bp, doc, login_required, parse_body, parse_query
+from ..deliberation.payloads import topic_json
+from ..errors import Invalid
+from ..tasks.payloads import task_json
+from . import export, services
+
+
+class WindowQuery(Body):
+    date_from: str | None = Field(default=None, alias="from", description="YYYY-MM-DD, Beijing time, included")
+    date_to: str | None = Field(default=None, alias="to", description="YYYY-MM-DD, Beijing time, included")
+
+
+class StatsQuery(WindowQuery):
+    scope: str | None = Field(default=None, description="street, community:<id> or courtyard:<id>")
+
+
+class RankingQuery(WindowQuery):
+    sort: str | None = Field(default=None, description="on_time_rate, satisfaction_rate, reopen_rate or "
+                                                       "avg_hours_to_resolve")
+
+
+class ForesightQuery(StatsQuery):
+    k: str | None = Field(default=None, description="topics at least (2–100, default 3)")
+    days: str | None = Field(default=None, description="within this many days (1–366, default 30)")
+    threshold: str | None = Field(default=None, description="title similarity 0–1 (default 0.5)")
+
+
+class ExportQuery(StatsQuery):
+    what: str | None = Field(default=None, description="topics, tasks or figures (CSV)")
+    format: str | None = Field(default=None, description="csv (default) or xlsx (every sheet)")
+
+
+class RecurringActionBody(Body):
+    topic_ids: list[int]
+    make_task: bool = False
+    title: str | None = None
+    assignee_org_id: int | None = None
+
+
+def plain(value):
+    """Datetimes as ISO-8601 text, dates as YYYY-MM-DD, through dicts and lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _required_scope(q) -> str:
+    if q.scope in (None, ""):
+        raise Invalid(fields={"scope": _l("This field is required.")})
+    return q.scope
+
+
+@bp.get("/stats")
+@doc(query=StatsQuery, tag="insight")
+@login_required
+def stats():
+    """Figures of a courtyard, a community or the street over a window (CONTRACT §4 Figures)."""
+    q = parse_query(StatsQuery)
+    return jsonify(services.stats(current_user, scope=_required_scope(q), date_from=q.date_from,
+                                  date_to=q.date_to))
+
+
+@bp.get("/communities/<int:community_id>/ranking")
+@doc(query=RankingQuery, tag="insight")
+@login_required
+def community_ranking(community_id):
+    """物业服务质量榜: property companies and buildings of a community, ranked (its residents and staff)."""
+    community = services.get_community_for_boards(current_user, community_id)
+    q = parse_query(RankingQuery)
+    return jsonify(services.ranking(current_user, community, date_from=q.date_from, date_to=q.date_to,
+                                    sort=q.sort))
+
+
+@bp.get("/communities/<int:community_id>/board")
+@doc(tag="insight")
+@login_required
+def community_board(community_id):
+    """公示栏: the community's decided topics and accepted tasks, with photos before and after, and ratings."""
+    community = services.get_community_for_boards(current_user, community_id)
+    data = services.board(current_user, community)
+    for item in data["decided"]:
+        item["photos"] = [_photo(community.id, i) for i in item["photos"]]
+    for item in data["resolved"]:
+        item["before_photos"] = [_photo(community.id, i) for i in item["before_photos"]]
+        item["after_photos"] = [_photo(community.id, i) for i in item["after_photos"]]
+    return jsonify(plain(data))
+
+
+def _photo(community_id: int, upload_id: int) -> dict:
+    return {"id": upload_id, "url": f"/communities/{community_id}/board/photos/{upload_id}"}
+
+
+@bp.get("/communities/<int:community_id>/exposure")
+@doc(tag="insight")
+@login_required
+def community_exposure(community_id):
+    """曝光台: the community's overdue tasks by organization, with each organization's latest reply."""
+    community = services.get_community_for_boards(current_user, community_id)
+    return jsonify(plain(services.exposure(current_user, community)))
+
+
+@bp.get("/foresight")
+@doc(query=ForesightQuery, tag="insight")
+@login_required
+def foresight():
+    """未诉先办: hot spots, recurring problems and seasonal patterns of a scope (staff)."""
+    q = parse_query(ForesightQuery)
+    return jsonify(plain(services.foresight(current_user, scope=_required_scope(q), date_from=q.date_from,
+                                            date_to=q.date_to, k=q.k, days=q.days, threshold=q.threshold)))
+
+
+@bp.post("/recurring-problems/actions")
+@doc(body=RecurringActionBody, status=201, tag="insight")
+@login_required
+def act_on_recurring():
+    """Turn a recurring problem into a proactive topic, and with make_task a task, in one step (staff)."""
+    body = parse_body(RecurringActionBody)
+    action, topic, task = services.act_on_recurring(current_user, topic_ids=body.topic_ids, make_task=body.make_task,
+                                                    title=body.title, assignee_org_id=body.assignee_org_id)
+    return jsonify({"id": action.id, "source_topic_ids": action.source_topic_ids, "topic": topic_json(topic),
+                    "task": task_json(task) if task is not None else None}), 201
+
+
+@bp.get("/exports")
+@doc(query=ExportQuery, tag="insight", content_type="text/csv")
+@login_required
+def exports():
+    """Topics, tasks or figures of a scope and window as CSV (UTF-8 with BOM), or all three as Excel (staff)."""
+    q = parse_query(ExportQuery)
+    name, mimetype, payload = export.build(current_user, scope=_required_scope(q), date_from=q.date_from,
+                                           date_to=q.date_to, what=q.what, fmt=q.format)
+    resp = Response(payload, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+

@@ -1,0 +1,244 @@
+"""Insight pages: the dashboard, 未诉先办, and the community's 物业服务质量榜, 公示栏 and 曝光台.
+
+Server-rendered with SVG charts and a table of the same numbers beside each chart; the
+pages read without JavaScript (static/js/dashboard.js only submits the scope picker on
+change and shows a bar's numbers on tap).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import DomainError, Forbidden, Invalid, NotFound
+from ..extensions import talisman
+from . import charts, permissions, recurring, rules, services
+
+bp = Blueprint("insight", __name__)
+
+WINDOW_PRESETS = (3, 6, 12)  # months
+
+
+@bp.app_template_global()
+def insight_nav() -> dict:
+    """Which Insight links the layout offers the current user."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"dashboard": permissions.can_use_dashboard(current_user),
+            "boards": permissions.can_see_boards(current_user)}
+
+
+@bp.app_template_filter("pct")
+def pct(rate) -> str:
+    """A rate as a percentage (82.5%), or a dash without data."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.1f}%"
+
+
+@bp.app_template_filter("hours")
+def hours(value) -> str:
+    if value is None:
+        return "—"
+    return _("%(h)s h", h=f"{value:.1f}")
+
+
+@bp.app_template_filter("signed")
+def signed(change) -> str:
+    """A change as +3 (+25.0%) / −2 (−10.0%) / +3 (from none)."""
+    if change is None:
+        return "—"
+    delta = change["delta"]
+    text = f"{delta:+d}".replace("-", "−")
+    if change["ratio"] is None:
+        return text if delta == 0 else f"{text} ({_('from none')})"
+    return f"{text} ({change['ratio'] * 100:+.1f}%)".replace("-", "−")
+
+
+def _window_or_default(errors: dict) -> rules.Window:
+    try:
+        return services.window_from(request.args.get("from"), request.args.get("to"))
+    except Invalid as err:
+        errors.update({k: str(v) for k, v in err.fields.items()})
+        return rules.default_window(services.today())
+
+
+def _presets(scope_key: str, endpoint: str) -> list[dict]:
+    today = services.today()
+    out = []
+    for months in WINDOW_PRESETS:
+        start = rules.add_months(today.replace(day=1), -(months - 1))
+        out.append({"label": _("%(n)s months", n=months),
+                    "url": url_for(endpoint, scope=scope_key, **{"from": start.isoformat(), "to": today.isoformat()})})
+    return out
+
+
+def _scope_for_page(staff_only: bool):
+    scopes = permissions.readable_scopes(current_user)
+    raw = request.args.get("scope") or (scopes[0].key if scopes else None)
+    if raw is None:
+        raise Forbidden()
+    try:
+        return services.scope_of(current_user, raw, staff_only=staff_only), scopes
+    except Invalid:
+        raise NotFound()
+
+
+@bp.get("/insight")
+@login_required
+def dashboard():
+    """The dashboard of 接诉即办: volume, categories, the three rates, time to resolve, overdue, escalated."""
+    scope, scopes = _scope_for_page(staff_only=False)
+    errors: dict = {}
+    window = _window_or_default(errors)
+    data = services.figures(scope, window)
+    staff = permissions.can_use_staff_tools(current_user, scope)
+    query = {"scope": scope.key, "from": window.start.isoformat(), "to": window.end.isoformat()}
+    return render_template(
+        "insight/dashboard.html", data=data, scope=scope, scopes=scopes, window=window, errors=errors,
+        presets=_presets(scope.key, "insight.dashboard"), staff=staff,
+        month_chart=charts.month_bars(data["by_month"]),
+        categories=charts.share_bars(data["by_category"], "topics"), bar_pct=charts.pct,
+        exports=_export_links(query) if staff else [],
+        foresight_url=url_for("insight.foresight", **query) if staff else None)
+
+
+def _export_links(query: dict) -> list[dict]:
+    base = url_for("api.exports")
+    return [{"label": label, "url": f"{base}?{urlencode({**query, **extra})}"} for label, extra in (
+        (_("Topics (CSV)"), {"what": "topics"}), (_("Tasks (CSV)"), {"what": "tasks"}),
+        (_("Figures (CSV)"), {"what": "figures"}), (_("Everything (Excel)"), {"format": "xlsx"}))]
+
+
+@bp.get("/insight/foresight")
+@login_required
+def foresight():
+    """未诉先办: hot spots, recurring problems (with the one-step action), seasonal patterns."""
+    scope, scopes = _scope_for_page(staff_only=True)
+    scopes = [s for s in scopes if permissions.can_use_staff_tools(current_user, s)]
+    errors: dict = {}
+    window = _window_or_default(errors)
+    params = {k: request.args.get(k) for k in ("k", "days", "threshold")}
+    _p, problems = recurring.check_parameters(params["k"], params["days"], params["threshold"])
+    if problems:
+        errors.update({k: str(services.PARAMETER_MESSAGES[k]) for k in problems})
+        params = {"k": None, "days": None, "threshold": None}
+    found = services.recurring_problems(scope, window, **params)
+    spots = services.hot_spots(scope, window)
+    return render_template(
+        "insight/foresight.html", scope=scope, scopes=scopes, window=window, errors=errors,
+        presets=_presets(scope.key, "insight.foresight"), recurring=found, spots=spots,
+        seasonal=services.seasonal(scope, window),
+        spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]),
+        can_act=lambda cy_id: _can_act(cy_id))
+
+
+def _can_act(courtyard_id: int) -> bool:
+    from ..extensions import db
+    from ..places.models import Courtyard
+    courtyard = db.session.get(Courtyard, courtyard_id)
+    return courtyard is not None and permissions.can_act_on_recurring(current_user, courtyard)
+
+
+@bp.post("/insight/foresight/act")
+@login_required
+def act():
+    """Turn a recurring problem into a proactive topic (and task) in one step."""
+    back = request.form.get("back") or url_for("insight.foresight")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("insight.foresight")
+    try:
+        action, topic, task = services.act_on_recurring(
+            current_user, topic_ids=request.form.get("topic_ids", ""), make_task=request.form.get("make_task"),
+            title=request.form.get("title"))
+    except (Invalid, DomainError) as err:
+        if isinstance(err, (NotFound, Forbidden)):
+            raise
+        message = "; ".join(str(v) for v in err.fields.values()) if err.fields else str(err.message)
+        flash(message, "error")
+        return redirect(back)
+    if task is not None:
+        flash(_("A proactive topic was raised and a task was sent to %(org)s.", org=task.assignee_org.name), "success")
+    else:
+        flash(_("A proactive topic was raised."), "success")
+    return redirect(url_for("deliberation.topic", topic_id=topic.id))
+
+
+# --- the community's boards ---------------------------------------------------------------
+
+@bp.get("/boards")
+@login_required
+def boards():
+    """The communities whose 质量榜, 公示栏 and 曝光台 the user may see."""
+    from ..extensions import db
+    communities = list(db.session.scalars(permissions.board_communities(current_user)))
+    if len(communities) == 1:
+        return redirect(url_for("insight.board", community_id=communities[0].id))
+    return render_template("insight/boards.html", communities=communities)
+
+
+@bp.get("/communities/<int:community_id>/ranking")
+@login_required
+def ranking(community_id):
+    """物业服务质量榜: property companies and buildings ranked, with the tasks behind each figure."""
+    community = services.get_community_for_boards(current_user, community_id)
+    errors: dict = {}
+    window = _window_or_default(errors)
+    sort = request.args.get("sort")
+    if sort not in rules.RANK_KEYS:
+        sort = None
+    data = services.ranking(current_user, community, date_from=window.start.isoformat(),
+                            date_to=window.end.isoformat(), sort=sort)
+    return render_template("insight/ranking.html", community=community, data=data, window=window, errors=errors,
+                           bar_pct=charts.pct, sorts=_sort_links(community, window))
+
+
+def _sort_links(community, window) -> list[dict]:
+    labels = {"on_time_rate": _("On time"), "satisfaction_rate": _("Satisfaction"),
+              "reopen_rate": _("Fewest reopened"), "avg_hours_to_resolve": _("Fastest")}
+    return [{"key": k, "label": labels[k],
+             "url": url_for("insight.ranking", community_id=community.id, sort=k,
+                            **{"from": window.start.isoformat(), "to": window.end.isoformat()})}
+            for k in rules.RANK_KEYS]
+
+
+@bp.get("/communities/<int:community_id>/board")
+@login_required
+def board(community_id):
+    """公示栏: what the community decided and what was done, with photos before and after, and ratings."""
+    community = services.get_community_for_boards(current_user, community_id)
+    return render_template("insight/board.html", community=community,
+                           data=services.board(current_user, community))
+
+
+@bp.get("/communities/<int:community_id>/exposure")
+@login_required
+def exposure(community_id):
+    """曝光台: overdue tasks by organization, with each organization's latest reply."""
+    community = services.get_community_for_boards(current_user, community_id)
+    return render_template("insight/exposure.html", community=community,
+                           data=services.exposure(current_user, community))
+
+
+@bp.get("/communities/<int:community_id>/board/photos/<int:upload_id>")
+@talisman(content_security_policy="default-src 'none'; sandbox")
+@login_required
+def board_photo(community_id, upload_id):
+    """A photo of an item on the community's 公示栏 (a decided or resolved topic, or the finished work)."""
+    from ..uploads import services as uploads
+    community = services.get_community_for_boards(current_user, community_id)
+    if not services.is_board_photo(community, upload_id):
+        raise NotFound()
+    upload = uploads.get_upload(upload_id)
+    path = uploads.path_of(upload)
+    if not path.is_file():
+        raise NotFound()
+    resp = send_file(path, mimetype=upload.content_type, conditional=True, etag=True, max_age=24 * 3600)
+    resp.cache_control.public = False
+    resp.cache_control.private = True
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    resp.vary.add("Cookie")
+    return resp
