@@ -185,6 +185,9 @@ def create_proposal(actor, topic: Topic, *, title, body) -> Proposal:
     proposal = Proposal(topic=topic, author=actor, title=title, body=body, status=ProposalStatus.draft,
                         created_at=now, updated_at=now)
     db.session.add(proposal)
+    db.session.flush()
+    audit.record(db.session, actor_id=actor.id, action="proposal.created", subject_type="proposal",
+                 subject_id=proposal.id, courtyard_id=topic.courtyard_id, data={"topic_id": topic.id})
     db.session.commit()
     return proposal
 
@@ -284,6 +287,10 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
         if opened.rowcount != 1:
             db.session.rollback()
             raise Conflict(_l("“%(title)s” has already been put to a vote.", title=p.title))
+        audit.record(db.session, actor_id=actor.id, action="proposal.ballot_opened", subject_type="proposal",
+                     subject_id=p.id, courtyard_id=topic.courtyard_id,
+                     data={"rule": rule.value, "secret": bool(secret), "quorum": str(quorum),
+                           "closes_at": closes_at.isoformat(), "eligible_people": eligible.people})
         if roll:
             db.session.execute(sa.insert(RollEntry), [
                 {"proposal_id": p.id, "user_id": line.person, "unit_id": line.unit,
@@ -597,6 +604,9 @@ def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
     proposal.closed_by_id = closer_id
     proposal.updated_at = now
     session.flush()
+    audit.record(session, actor_id=closer_id, action="proposal.closed", subject_type="proposal",
+                 subject_id=proposal.id, courtyard_id=proposal.topic.courtyard_id,
+                 data={"status": status.value, "counts": proposal.final_tally.get("counts")})
     events.publish("proposal.decided", f"topic:{proposal.topic_id}", payloads.proposal_json(proposal,
                    tally=proposal.final_tally))
     session.commit()
