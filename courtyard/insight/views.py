@@ -99,7 +99,7 @@ def dashboard():
     return render_template(
         "insight/dashboard.html", data=data, scope=scope, scopes=scopes, window=window, errors=errors,
         presets=_presets(scope.key, "insight.dashboard"), staff=staff,
-        month_chart=charts.month_bars(data["by_month"]),
+        volume_chart=charts.month_bars(data["by_month"]),
         categories=charts.share_bars(data["by_category"], "topics"), bar_pct=charts.pct,
         exports=_export_links(query) if staff else [],
         foresight_url=url_for("insight.foresight", **query) if staff else None)
