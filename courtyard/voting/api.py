@@ -1,6 +1,8 @@
 """JSON routes: proposals and ballots (CONTRACT §4, Proposals and ballots)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -20,7 +22,7 @@ class BallotBody(Body):
     rule: str
     closes_at: str
     secret: bool = False
-    quorum: float | str | None = None
+    quorum: Any = None  # a number (or numeric text) from 0 to 1; the service checks it
 
 
 class VoteBody(Body):

@@ -320,7 +320,7 @@ def test_a_building_lead_records_a_vote_with_a_witness(v, make):
     assert out.assisted_by_id == lead.id and not out.replaced
     vote = db.session.scalar(sa.select(Vote))
     assert (vote.user_id, vote.assisted_by_id, vote.witness) == (grandma.id, lead.id, "李阿姨（邻居）")
-    entry = db.session.scalar(sa.select(AuditEntry))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "vote.assisted"))
     assert (entry.actor_id, entry.action, entry.subject_id) == (lead.id, "vote.assisted", p.id)
     assert entry.data == {"voter_id": grandma.id, "witness": "李阿姨（邻居）"}  # never the choice
     seen = services.viewer_extras(grandma, p)["my_vote"]
@@ -360,7 +360,8 @@ def test_the_audit_log_refuses_changes(v, make):
             db.session.execute(statement)
             db.session.flush()
         db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "vote.assisted")) == 1
 
 
 # --- the decision record -------------------------------------------------------------------
