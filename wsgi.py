@@ -22,7 +22,7 @@ if __name__ == "__main__":
 
         monkey.patch_all()
 
-from courtyard import create_app  # noqa: E402
+from courtyard import create_app, scheduler  # noqa: E402
 from courtyard.extensions import socketio  # noqa: E402
 
 app = create_app()
@@ -48,6 +48,7 @@ def _listener(host: str, port: int):
 
 def serve() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
+    scheduler.start(app)  # due jobs run first: ballots whose deadline passed while down close now
     if MODE == "threading":
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
         return

@@ -22,6 +22,7 @@ from .places import services as places
 from .places.importer import import_records
 from .places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
                             OrganizationMember, OrgKind, Unit)
+from .voting.seed import seed_ballots
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -154,7 +155,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots]
 
 
 def seed_demo() -> str:
