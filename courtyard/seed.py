@@ -23,6 +23,7 @@ from .places.importer import import_records
 from .places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
                             OrganizationMember, OrgKind, Unit)
 from .voting.seed import seed_ballots
+from .tasks.seed import seed_tasks
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -155,7 +156,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks]
 
 
 def seed_demo() -> str:

@@ -470,8 +470,12 @@ def escalations():
                               .offset((page - 1) * PAGE_SIZE)).all()
     waiting = db.session.scalar(sa.select(sa.func.count()).select_from(
         services.escalations_inbox(current_user, pending=True).order_by(None).subquery()))
+    policies = [(c.name, url_for("tasks.community_policy", community_id=c.id))
+                for c in places.communities_for_admin(current_user) if permissions.can_edit_policy(current_user, c)]
+    if permissions.can_edit_street_policy(current_user):
+        policies.insert(0, (_("The street's defaults"), url_for("tasks.street_policy")))
     return render_template("tasks/escalations.html", rows=[(e, permissions.can_acknowledge(current_user, e))
-                                                           for e in rows],
+                                                           for e in rows], policies=policies,
                            scope=scope, page=page, more=page * PAGE_SIZE < total, waiting=waiting,
                            ack_form=AcknowledgeForm(formdata=None), now=clock.now())
 
