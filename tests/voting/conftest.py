@@ -4,13 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 
 from courtyard import clock
 from courtyard.deliberation import services as deliberation
-from courtyard.extensions import db
-from courtyard.voting import audit, services
-from courtyard.voting.audit import AuditEntry
+from courtyard.voting import services
 
 from ..api.conftest import assert_error  # noqa: F401  (re-exported for the tests)
 from ..realtime.conftest import connect  # noqa: F401  (fixture)
@@ -34,19 +31,6 @@ def fake_clock(app):
     clock.use(c)
     yield c
     clock.reset()
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log(app):
-    """audit_log refuses DELETE; the shared clean-up of the next test must find it empty
-    (PostgreSQL's clean-up truncates, which the trigger leaves alone)."""
-    yield
-    db.session.rollback()
-    if db.engine.dialect.name != "sqlite":
-        return
-    with audit.unsealed():
-        db.session.execute(sa.delete(AuditEntry))
-        db.session.commit()
 
 
 class Voting:
