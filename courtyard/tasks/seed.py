@@ -133,7 +133,9 @@ def seed_tasks(demo) -> None:
                 services.verify(users[who], task, accepted=accepted, note=note)
             for who, score in ratings:
                 services.rate(users[who], task, score=score)
-            if run_clock:
+            if run_clock:  # the clock ran when the task crossed the community's threshold, and now
+                fake.at = min(start, task.due_at + timedelta(hours=GUYUAN_POLICY["level1_after_hours"], minutes=5))
+                services.run_service_clock()
                 fake.at = start
                 services.run_service_clock()
     finally:

@@ -161,5 +161,5 @@ def test_the_audit_page(make, cy, app):
     b.login(admin)
     html = b.text(f"/audit?actor={secretary.login}&action=topic.created")
     assert "topic.created" in html and secretary.display_name in html
-    assert "topic.created" not in b.text("/audit?actor=nobody").split("<tbody>")[1]
+    assert "topic.created" not in b.text("/audit?actor=nobody").split('id="audit-entries"')[1]
     assert "Must be a date" in b.text("/audit?since=nonsense")  # the error is shown, the page still works
