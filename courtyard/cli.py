@@ -79,3 +79,25 @@ def init_app(app: Flask) -> None:
                 click.echo(f"  {f'line {line}' if line else 'file'}: {reason}", err=True)
             sys.exit(1)
         click.echo(f"{path}: " + result.summary())
+
+    @app.cli.command("seed-scale")
+    @click.option("--seed", default=1, show_default=True, help="Same seed, same rows.")
+    @click.option("--until", default=None, help="Last day of the year of data (YYYY-MM-DD; default today).")
+    @click.option("--residents", default=100_000, show_default=True)
+    @click.option("--buildings", default=223, show_default=True)
+    @click.option("--communities", default=17, show_default=True)
+    @click.option("--days", default=365, show_default=True)
+    @_in_english
+    def seed_scale(seed, until, residents, buildings, communities, days):
+        """Fill an EMPTY database with a street-sized data set (for bench/insight.py)."""
+        from datetime import date
+        from .insight.scale_seed import Plan, seed_scale as run
+        if not (1 <= communities <= buildings <= 2000 and buildings <= residents <= 500_000 and 1 <= days <= 3 * 366):
+            raise click.BadParameter("need 1 ≤ communities ≤ buildings ≤ 2000, buildings ≤ residents ≤ 500,000, "
+                                     "1 ≤ days ≤ 1098")
+        try:
+            day = date.fromisoformat(until) if until else None
+        except ValueError:
+            raise click.BadParameter("--until must be YYYY-MM-DD")
+        run(Plan(seed=seed, until=day, residents=residents, buildings=buildings, communities=communities, days=days),
+            echo=click.echo)
