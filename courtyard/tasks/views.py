@@ -107,10 +107,10 @@ def _card_context(task: Task) -> dict:
     can_verify = status == rules.VERIFY_FROM and permissions.can_verify_task(current_user, task)
     can_rate = status in (rules.DONE, rules.VERIFIED) and permissions.can_rate_task(current_user, task)
     rating = services.rating_of(current_user, task) if can_rate else None
+    ratings = services.rating_counts(task)
     return {
         "task": task, "overdue": rules.is_overdue(status, task.due_at, now),
-        "ratings": services.rating_counts(task),
-        "satisfaction": rules.satisfaction_rate(services.rating_counts(task)),
+        "ratings": ratings, "satisfaction": rules.satisfaction_rate(ratings),
         "can_verify": can_verify, "can_rate": can_rate, "my_rating": rating.score.value if rating else None,
         "verify_form": VerifyForm(formdata=None, prefix=f"v{task.id}"),
     }
