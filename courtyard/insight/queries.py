@@ -138,7 +138,7 @@ def first_official_reply_at():
 
 
 def topic_figures(scope: Scope, start: datetime, end: datetime) -> list:
-    """Per (day, category): topics, appeals (residents' topics), responded appeals, the hours to
+    """Per (month, category): topics, appeals (residents' topics), responded appeals, the hours to
     the first official reply summed over the responded ones.
 
     The same definitions as residents_topic() and official_reply(), written as joins rather
@@ -155,7 +155,7 @@ def topic_figures(scope: Scope, start: datetime, end: datetime) -> list:
              .group_by(Message.topic_id).subquery())
     author = sa.orm.aliased(Membership)
     appeal = sa.and_(author.id.is_not(None), Topic.status.not_in([TopicStatus.withdrawn, TopicStatus.merged]))
-    inner = (sa.select(local_day(Topic.created_at).label("day"), Topic.category.label("category"),
+    inner = (sa.select(local_month(Topic.created_at).label("month"), Topic.category.label("category"),
                        Topic.created_at.label("created_at"), sa.case((appeal, 1), else_=0).label("appeal"),
                        first.c.first_reply.label("first_reply"))
              .select_from(Topic)
@@ -165,11 +165,11 @@ def topic_figures(scope: Scope, start: datetime, end: datetime) -> list:
              .where(window).subquery())
     answered = sa.and_(inner.c.appeal == 1, inner.c.first_reply.is_not(None))
     q = sa.select(
-        inner.c.day, inner.c.category, sa.func.count().label("topics"),
+        inner.c.month, inner.c.category, sa.func.count().label("topics"),
         sa.func.coalesce(sa.func.sum(inner.c.appeal), 0).label("appeals"),
         _count_if(answered).label("responded"),
         _sum_if(answered, hours_between(inner.c.created_at, inner.c.first_reply)).label("response_hours"),
-    ).group_by(inner.c.day, inner.c.category)
+    ).group_by(inner.c.month, inner.c.category)
     return db.session.execute(q).all()
 
 
@@ -190,6 +190,7 @@ def task_volume(scope: Scope, start: datetime, end: datetime) -> dict[str, int]:
 
 TASK_KEYS = {
     "day": lambda: local_day(Task.created_at),
+    "month": lambda: local_month(Task.created_at),
     "category": lambda: Task.category,
     "org": lambda: Task.assignee_org_id,
     "courtyard": lambda: Task.courtyard_id,
@@ -218,7 +219,7 @@ def _task_measures(now: datetime) -> list:
 
 def task_figures(scope: Scope, start: datetime, end: datetime, now: datetime, by: tuple[str, ...],
                  only_property: bool = False) -> list:
-    """Per group (`by`: day, category, org, courtyard): tasks created in the window, resolved
+    """Per group (`by`: day, month, category, org, courtyard): tasks created in the window, resolved
     (verified), hours created → verified summed over those, overdue now, escalated, judged
     (finished or past due), on time (finished by the due date), finished at least once, reopened."""
     keys = [TASK_KEYS[k]().label(k) for k in by]

@@ -104,6 +104,13 @@ def dice(a: frozenset, b: frozenset) -> float:
 
 def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0–1: the larger of the word and the bigram Dice coefficients."""
+    if a == b:
+        return 1.0 if (words(a) or bigrams(a)) else 0.0
+    return _similarity(a, b) if a < b else _similarity(b, a)
+
+
+@lru_cache(maxsize=262144)
+def _similarity(a: str, b: str) -> float:
     return max(dice(words(a), words(b)), dice(bigrams(a), bigrams(b)))
 
 

@@ -191,8 +191,9 @@ def figures(scope: Scope, window: rules.Window) -> dict:
     now = clock.now()
     start, end = window.utc()
     topic_rows = queries.topic_figures(scope, start, end)
-    task_rows = queries.task_figures(scope, start, end, now, ("day", "category"))
-    rating_rows = queries.rating_counts(scope, start, end, ("day", "category"))
+    # by month, category and organization: the totals, categories, months and the ranking from one query each
+    task_rows = queries.task_figures(scope, start, end, now, ("month", "category", "org"))
+    rating_rows = queries.rating_counts(scope, start, end, ("month", "category", "org"))
 
     months = rules.months_in(window)
     p_total, t_total = _zero(TOPIC_FIELDS), _zero(TASK_FIELDS)
@@ -202,28 +203,29 @@ def figures(scope: Scope, window: rules.Window) -> dict:
     t_month: dict[str, dict] = defaultdict(lambda: _zero(TASK_FIELDS))
     for row in topic_rows:
         cat = _plain(row.category)
-        for into in (p_total, p_cat[cat], p_month[row.day[:7]]):
+        for into in (p_total, p_cat[cat], p_month[row.month]):
             _add(into, row, TOPIC_FIELDS)
+    t_org: dict[int, dict] = defaultdict(lambda: _zero(TASK_FIELDS))
     for row in task_rows:
         cat = _plain(row.category)
-        for into in (t_total, t_cat[cat], t_month[row.day[:7]]):
+        for into in (t_total, t_cat[cat], t_month[row.month], t_org[row.org]):
             _add(into, row, TASK_FIELDS)
     r_total: dict[str, int] = {s: 0 for s in rules.SCORES}
     r_cat: dict[str, dict] = defaultdict(lambda: {s: 0 for s in rules.SCORES})
     r_month: dict[str, dict] = defaultdict(lambda: {s: 0 for s in rules.SCORES})
-    for (day, cat), counts in _by_score(rating_rows, 2).items():
+    r_org: dict[int, dict] = defaultdict(lambda: {s: 0 for s in rules.SCORES})
+    for (month, cat, org), counts in _by_score(rating_rows, 3).items():
         for s, n in counts.items():
             r_total[s] += n
             r_cat[cat][s] += n
-            r_month[day[:7]][s] += n
+            r_month[month][s] += n
+            r_org[org][s] += n
 
     # Volume against the window just before and the same dates a year earlier.
     before, last_year = rules.previous_window(window), rules.last_year_window(window)
     ext_start = min(before.start, last_year.start)
-    ext = rules.Window(ext_start, window.end)
-    es, ee = ext.utc()
-    topic_days = queries.topic_volume(scope, es, ee)
-    task_days = queries.task_volume(scope, es, ee)
+    es, ee = rules.Window(ext_start, window.end).utc()
+    topic_days, task_days = queries.topic_volume(scope, es, ee), queries.task_volume(scope, es, ee)
 
     def volume(days: dict[str, int], current: int) -> dict:
         return {"current": current,
@@ -285,11 +287,24 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         "volume": {"topics": volume(topic_days, p_total["topics"]), "tasks": volume(task_days, t_total["tasks"])},
         "by_category": by_category,
         "by_month": by_month,
-        "property_ranking": property_ranking(scope, window, now=now),
+        "property_ranking": _property_lines([(org, _ranked_row(t, r_org.get(org, {}))) for org, t in t_org.items()],
+                                            rules.RANK_KEYS[0]),
     }
 
 
 # --- 物业服务质量榜 -----------------------------------------------------------------------------
+
+def _ranked_row(t: dict, r: dict[str, int]) -> dict:
+    """One line of a ranking: the task figures with the counts behind each."""
+    good, total, _sat = _satisfaction(r)
+    return {
+        **_task_rates(t, r),
+        "on_time": {"numerator": t["on_time"], "denominator": t["judged"]},
+        "satisfaction": {"numerator": good, "denominator": total},
+        "reopen": {"numerator": t["reopened"], "denominator": t["finished"]},
+        "resolve": {"hours": round(t["resolve_hours"], 1), "tasks": t["resolved"]},
+    }
+
 
 def _ranking_rows(scope: Scope, window: rules.Window, now: datetime, key: str) -> list[tuple[int, dict]]:
     start, end = window.utc()
@@ -297,29 +312,25 @@ def _ranking_rows(scope: Scope, window: rules.Window, now: datetime, key: str) -
     ratings = _by_score(queries.rating_counts(scope, start, end, (key,)), 1)
     out = []
     for row in rows:
-        ident = getattr(row, key)
         t = _zero(TASK_FIELDS)
         _add(t, row, TASK_FIELDS)
-        r = ratings.get((ident,), {})
-        good, total, sat = _satisfaction(r)
-        out.append((ident, {
-            **_task_rates(t, r),
-            "on_time": {"numerator": t["on_time"], "denominator": t["judged"]},
-            "satisfaction": {"numerator": good, "denominator": total},
-            "reopen": {"numerator": t["reopened"], "denominator": t["finished"]},
-            "resolve": {"hours": round(t["resolve_hours"], 1), "tasks": t["resolved"]},
-        }))
+        out.append((getattr(row, key), _ranked_row(t, ratings.get((getattr(row, key),), {}))))
     return out
+
+
+def _property_lines(rows: list[tuple[int, dict]], first: str) -> list[dict]:
+    """Rank the lines of property companies (lines of departments are dropped)."""
+    found = {i: (n, k) for i, n, k in db.session.execute(sa.select(Organization.id, Organization.name,
+                                                                  Organization.kind).where(
+        Organization.id.in_([i for i, _ in rows] or [-1])))}
+    return rules.rank([{"id": i, "organization_id": i, "name": found[i][0], **r} for i, r in rows
+                       if i in found and found[i][1].value == "property"], first)
 
 
 def property_ranking(scope: Scope, window: rules.Window, *, now: datetime | None = None,
                      first: str = "on_time_rate") -> list[dict]:
     """Property companies with tasks in the scope and window, best first (rules.rank)."""
-    now = now or clock.now()
-    rows = _ranking_rows(scope, window, now, "org")
-    names = dict(db.session.execute(sa.select(Organization.id, Organization.name).where(
-        Organization.id.in_([i for i, _ in rows] or [-1]))).all())
-    return rules.rank([{"id": i, "organization_id": i, "name": names.get(i, ""), **r} for i, r in rows], first)
+    return _property_lines(_ranking_rows(scope, window, now or clock.now(), "org"), first)
 
 
 def building_ranking(scope: Scope, window: rules.Window, *, now: datetime | None = None,

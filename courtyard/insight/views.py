@@ -19,6 +19,7 @@ from . import charts, permissions, recurring, rules, services
 bp = Blueprint("insight", __name__)
 
 WINDOW_PRESETS = (3, 6, 12)  # months
+RECURRING_SHOWN = 20         # the page lists the most frequent; the API returns every one
 
 
 @bp.app_template_global()
@@ -131,7 +132,7 @@ def foresight():
         "insight/foresight.html", scope=scope, scopes=scopes, window=window, errors=errors,
         presets=_presets(scope.key, "insight.foresight"), recurring=found, spots=spots,
         seasonal=services.seasonal(scope, window),
-        spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]),
+        spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]), shown=RECURRING_SHOWN,
         can_act=lambda cy_id: _can_act(cy_id))
 
 
