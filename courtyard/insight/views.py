@@ -54,7 +54,8 @@ def signed(change) -> str:
     delta = change["delta"]
     text = f"{delta:+d}".replace("-", "−")
     if change["ratio"] is None:
-        return text if delta == 0 else f"{text} ({_('from none')})"
+        from_none = _("from none")
+        return text if delta == 0 else f"{text} ({from_none})"
     return f"{text} ({change['ratio'] * 100:+.1f}%)".replace("-", "−")
 
 
