@@ -138,7 +138,8 @@ def get_task(task_id):
 def topic_tasks(topic_id):
     """The tasks made from a topic, oldest first."""
     topic = topics.get_topic(current_user, topic_id)
-    return jsonify({"items": [services.task_for(current_user, t) for t in services.tasks_of_topic(current_user, topic)]})
+    tasks = services.tasks_of_topic(current_user, topic)
+    return jsonify({"items": [services.task_for(current_user, t) for t in tasks]})
 
 
 # --- the lifecycle -------------------------------------------------------------------------

@@ -503,7 +503,8 @@ def verify(actor, task: Task, *, accepted, note=None) -> TaskUpdate:
     if not permissions.can_view_task(actor, task):
         raise NotFound()
     if not permissions.can_verify_task(actor, task):
-        raise Forbidden(_l("Only the one who raised the topic, the secretary or the building lead can accept the work."))
+        raise Forbidden(_l("Only the one who raised the topic, the secretary or the building lead "
+                           "can accept the work."))
     f = Fields()
     if not isinstance(accepted, bool):
         f.add("accepted", _l("Must be true or false."))

@@ -90,8 +90,8 @@ def test_wrong_people_wrong_moves_wrong_bodies(w, api):
     # the lifecycle
     assert_error(api.as_(w.author).post(f"/tasks/{tid}/updates", {"status": "accepted"}), 403)
     assert_error(api.as_(w.other_staff).post(f"/tasks/{tid}/updates", {"status": "accepted"}), 404)
-    assert_error(staff.post(f"/tasks/{tid}/updates", {"status": "done", "note": "x", "photo_ids": [upload(api, w.staff)]}),
-                 409)
+    photo = upload(api, w.staff)
+    assert_error(staff.post(f"/tasks/{tid}/updates", {"status": "done", "note": "x", "photo_ids": [photo]}), 409)
     assert_error(staff.post(f"/tasks/{tid}/updates", {"status": "verified"}), 409)
     assert_error(staff.post(f"/tasks/{tid}/updates", {"status": "nonsense"}), 422, "status")
     assert_error(staff.post(f"/tasks/{tid}/updates", {"photo_ids": "1"}), 422, "photo_ids")

@@ -100,7 +100,8 @@ def test_the_property_manager_works_the_task_from_the_phone(w, open_as):
 def test_a_note_with_a_photo_and_a_bad_photo(w, open_as):
     task = w.task()
     b = open_as(w.staff)
-    r = b.post(f"/tasks/{task.id}/updates", {"note-note": "材料已到", "note-photos": (io.BytesIO(b"not an image"), "x.png")},
+    r = b.post(f"/tasks/{task.id}/updates",
+               {"note-note": "材料已到", "note-photos": (io.BytesIO(b"not an image"), "x.png")},
                content_type="multipart/form-data")
     assert r.status_code == 422 and "x.png" in r.get_data(as_text=True)
     r = b.post(f"/tasks/{task.id}/updates", {"note-note": "材料已到",
