@@ -31,6 +31,16 @@ def insight_nav() -> dict:
             "boards": permissions.can_see_boards(current_user)}
 
 
+@bp.app_template_global()
+def courtyard_figures_url(courtyard) -> str | None:
+    """The courtyard's dashboard, for those who may read its figures (its secretary, the community's staff)."""
+    from .queries import Scope
+    scope = Scope("courtyard", courtyard.id, courtyard.name, courtyard.building.community_id)
+    if not current_user.is_authenticated or not permissions.can_read_scope(current_user, scope):
+        return None
+    return url_for("insight.dashboard", scope=scope.key)
+
+
 @bp.app_template_filter("pct")
 def pct(rate) -> str:
     """A rate as a percentage (82.5%), or a dash without data."""

@@ -119,3 +119,11 @@ def test_navigation_offers_links_by_permission(app, filled):
     assert 'href="/insight"' not in resident_page and 'href="/boards"' in resident_page
     org_page = browse(app, w.p1_staff).text("/courtyards")
     assert 'href="/insight"' not in org_page and 'href="/boards"' not in org_page
+
+
+def test_the_courtyard_home_links_its_dashboard_for_those_who_may_read_it(app, filled):
+    w = filled
+    link = f'href="/insight?scope=courtyard:{w.a.id}"'
+    assert link in browse(app, w.secretary_a).text(f"/courtyards/{w.a.id}")
+    assert link in browse(app, w.staff_c1).text(f"/courtyards/{w.a.id}")
+    assert link not in browse(app, w.lead_a).text(f"/courtyards/{w.a.id}")
