@@ -7,6 +7,10 @@ queue, writes it in one transaction (services._write_votes) and wakes the others
 with its own outcome. Votes that arrive meanwhile form the next batch, whose first voter
 becomes the next writer. Nothing here knows about voting: it batches callables' inputs.
 
+On green threads a writer that never yields would write every vote alone (the others are
+not even read off their sockets meanwhile): `pause` (socketio.sleep(0)) lets the votes
+already received join the batch before it is taken.
+
 Works with threads (tests, the threading server) and with eventlet/gevent, where the
 `threading` primitives are the green ones after monkey-patching.
 """
@@ -29,9 +33,11 @@ class Job:
 
 
 class Batcher:
-    def __init__(self, write: Callable[[list[Job]], None], max_batch: int = MAX_BATCH):
+    def __init__(self, write: Callable[[list[Job]], None], max_batch: int = MAX_BATCH,
+                 pause: Callable[[], None] | None = None):
         self._write = write
         self._max = max_batch
+        self._pause = pause  # lets the votes already received join the batch first
         self._lock = threading.Lock()
         self._queue: list[Job] = []
         self._busy = False
@@ -52,6 +58,8 @@ class Batcher:
         return job.outcome
 
     def _write_next(self) -> None:
+        if self._pause is not None:
+            self._pause()
         with self._lock:
             batch, self._queue = self._queue[:self._max], self._queue[self._max:]
         try:

@@ -181,11 +181,6 @@ def _approval(measure: str, have, of, need: Fraction, strict: bool) -> Threshold
 
 def tally(rule: str, eligible: Measure, ballots: Iterable[Ballot], quorum: Fraction | Decimal | int = 0) -> Tally:
     """Count `ballots` (one per person, or per unit for the unit rules) against the roll's `eligible` measure."""
-    if rule not in RULES:
-        raise ValueError(f"unknown rule {rule!r}")
-    quorum = Fraction(quorum)
-    if not 0 <= quorum <= 1:
-        raise ValueError("quorum must be a fraction between 0 and 1")
     ballots = list(ballots)
     counts = {c: 0 for c in CHOICES}
     area = {c: ZERO_AREA for c in CHOICES}
@@ -194,6 +189,19 @@ def tally(rule: str, eligible: Measure, ballots: Iterable[Ballot], quorum: Fract
         area[b.choice] += b.area
     units = {b.unit: b.area for b in ballots if b.unit is not None}
     participation = Measure(people=len(ballots), households=len(units), area=sum(units.values(), ZERO_AREA))
+    return decide(rule, eligible, counts, area, participation, quorum)
+
+
+def decide(rule: str, eligible: Measure, counts: dict[str, int], area: dict[str, Decimal], participation: Measure,
+           quorum: Fraction | Decimal | int = 0) -> Tally:
+    """The same from totals already summed (by the database): votes and area per choice, and who took part."""
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}")
+    quorum = Fraction(quorum)
+    if not 0 <= quorum <= 1:
+        raise ValueError("quorum must be a fraction between 0 and 1")
+    counts = {c: counts.get(c, 0) for c in CHOICES}
+    area = {c: area.get(c, ZERO_AREA) for c in CHOICES}
 
     if rule in CIVIL_RULES:
         need = max(TWO_THIRDS, quorum)

@@ -418,11 +418,16 @@ _batchers: dict[int, Batcher] = {}
 
 
 def _box() -> Batcher:
-    """This process's ballot box (one per database engine: the tests run two backends)."""
+    """This process's ballot box (one per database engine: the tests run two backends).
+
+    Before writing, the writer lets the other (green) threads run once, so that the votes
+    that have already arrived join its batch (socketio.sleep(0) yields to them).
+    """
     engine = db.engine
     box = _batchers.get(id(engine))
     if box is None:
-        box = _batchers.setdefault(id(engine), Batcher(_write_votes))
+        from ..extensions import socketio
+        box = _batchers.setdefault(id(engine), Batcher(_write_votes, pause=lambda: socketio.sleep(0)))
     return box
 
 
@@ -518,7 +523,7 @@ def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
         session.rollback()
         return
     eligible = rules.Measure(p.eligible_people, p.eligible_households, Decimal(p.eligible_area_m2))
-    tally = rules.tally(p.rule.value, eligible, _ballots(session, proposal_id), Fraction(p.quorum))
+    tally = rules.decide(p.rule.value, eligible, *_totals(session, proposal_id, p.rule.value), Fraction(p.quorum))
     body = payloads.tally_json(proposal_id=proposal_id, status=ProposalStatus.voting.value, rule=p.rule.value,
                                secret=p.secret, closes_at=p.closes_at, seq=p.tally_seq, tally=tally)
     session.commit()
@@ -534,10 +539,33 @@ def _ballots(session, proposal_id: int) -> list[rules.Ballot]:
                 sa.select(Vote.choice, Vote.unit_id, Vote.area_m2).where(Vote.proposal_id == proposal_id))]
 
 
+def _cents(column):
+    """An area column summed exactly: as whole cents (SQLite keeps NUMERIC as floating point)."""
+    return sa.func.coalesce(sa.func.sum(sa.cast(sa.func.round(column * 100), sa.Integer)), 0)
+
+
+def _totals(session, proposal_id: int, rule: str) -> tuple[dict, dict, rules.Measure]:
+    """The votes summed by the database: (votes per choice, area per choice, who took part)."""
+    counts, area = {}, {}
+    for choice, n, cents in session.execute(
+            sa.select(Vote.choice, sa.func.count(), _cents(Vote.area_m2))
+            .where(Vote.proposal_id == proposal_id).group_by(Vote.choice)):
+        counts[choice.value] = n
+        area[choice.value] = Decimal(int(cents)).scaleb(-2)
+    people = sum(counts.values())
+    if rule in rules.BY_UNIT:  # every vote is a unit's
+        return counts, area, rules.Measure(people, people, sum(area.values(), rules.ZERO_AREA))
+    units = sa.select(Vote.unit_id, sa.func.max(Vote.area_m2).label("area")).where(
+        Vote.proposal_id == proposal_id, Vote.unit_id.is_not(None)).group_by(Vote.unit_id).subquery()
+    households, cents = session.execute(sa.select(sa.func.count(), _cents(units.c.area))).one()
+    return counts, area, rules.Measure(people, households, Decimal(int(cents)).scaleb(-2))
+
+
 def _count(session, proposal: Proposal) -> rules.Tally:
     eligible = rules.Measure(proposal.eligible_people, proposal.eligible_households,
                              Decimal(proposal.eligible_area_m2))
-    return rules.tally(proposal.rule.value, eligible, _ballots(session, proposal.id), Fraction(proposal.quorum))
+    return rules.decide(proposal.rule.value, eligible, *_totals(session, proposal.id, proposal.rule.value),
+                        Fraction(proposal.quorum))
 
 
 def fresh_count(proposal: Proposal, session=None) -> rules.Tally:

@@ -218,7 +218,13 @@
     }
   }
 
-  // Scripts load deferred, the page's realtime.js after this one: start once all have run.
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // Scripts load deferred, the page's realtime.js after this one: start once all of them have
+  // run, i.e. at DOMContentLoaded (deferred scripts run while readyState is "interactive").
+  var started = false;
+  function once() { if (!started) { started = true; start(); } }
+  if (document.readyState === "complete") once();
+  else {
+    document.addEventListener("DOMContentLoaded", once);
+    window.addEventListener("load", once);
+  }
 })();

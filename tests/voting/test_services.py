@@ -375,3 +375,26 @@ def test_the_decision_record_waits_for_the_close(v):
     services.close_ballot(v.secretary, p)
     record = services.decision_record(a, p)
     assert record["tally"]["counts"]["yes"] == 1 and [s.id for s in record["secretaries"]] == [v.secretary.id]
+
+
+@pytest.mark.parametrize("rule", ["majority", "household", "civil_code", "civil_code_major"])
+def test_the_database_s_sums_equal_a_count_vote_by_vote(make, rule):
+    """Live tallies are summed by the database; the close counts vote by vote from the roll: they agree."""
+    cy = make.courtyard(units=5, area="58.60")
+    units = cy.building.units
+    for u, a in zip(units, ("58.60", "86.30", "0.01", "123.45", "99.99")):
+        u.area_m2 = Decimal(a)
+    db.session.commit()
+    sec = make.secretary(cy)
+    people = [make.resident(cy, unit=units[i % 5], is_owner=i % 3 != 2) for i in range(9)]
+    from courtyard.deliberation import services as deliberation
+    topic = deliberation.create_topic(sec, cy, title="t", body="b", category="other")
+    p = services.create_proposal(sec, topic, title="p", body="b")
+    services.open_ballot(sec, p, rule=rule, closes_at=clock.now() + timedelta(days=1), quorum="0.3")
+    for i, person in enumerate(people):
+        try:
+            services.cast_vote(person, p, ("yes", "no", "abstain", "yes")[i % 4])
+        except Forbidden:
+            pass  # a tenant under the Civil Code
+    summed, counted = services._count(db.session, p), services.fresh_count(p)
+    assert summed == counted
