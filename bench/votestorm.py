@@ -181,7 +181,7 @@ class VoterProcess(fanout.ClientProcess):
 # --- the run ----------------------------------------------------------------------------------
 
 def run(args) -> dict:
-    server = BallotServer("app", args.mode, args.voters, 0, args.database_url)
+    server = BallotServer("app", args.mode, args.voters, 0, args.database_url, args.app_root)
     procs: list[VoterProcess] = []
     try:
         server.wait_ready()
@@ -281,6 +281,8 @@ def parse_args(argv=None):
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for the acks")
     p.add_argument("--drain", type=float, default=5, help="seconds to wait for the room's final tally")
     p.add_argument("--database-url", help="app database (default: a new temporary SQLite file)")
+    p.add_argument("--app-root", type=Path, default=BENCH.parent,
+                   help="serve the app of another checkout (to try a change); default: this one")
     p.add_argument("--keep", action="store_true", help="keep the server's temporary files")
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--profile", metavar="DIR", help="sample the server with py-spy during the storm (slows it)")
