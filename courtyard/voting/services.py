@@ -142,10 +142,12 @@ class Participant:
 
 
 def turnout(actor, proposal: Proposal) -> list[Participant]:
-    """The roll with who took part (and, for an open ballot, how they voted), by unit.
+    """The roll, one line per voter — a person, or a unit under the unit rules — with whether
+    they took part (and, for an open ballot, how), by flat.
 
     The moderators see it for every ballot; others only for open ones. A secret ballot's
-    choices are never in it. Raises NotFound, Forbidden.
+    choices are never in it. Under the unit rules a unit's line names the member who cast its
+    vote (or its first member on the roll). Raises NotFound, Forbidden.
     """
     if not permissions.can_view_proposal(actor, proposal):
         raise NotFound()
@@ -153,16 +155,18 @@ def turnout(actor, proposal: Proposal) -> list[Participant]:
         raise Forbidden()
     show_choice = permissions.can_see_choices(actor, proposal)
     votes = {v.voter_key: v for v in db.session.scalars(sa.select(Vote).where(Vote.proposal_id == proposal.id))}
-    entries = db.session.scalars(sa.select(RollEntry).where(RollEntry.proposal_id == proposal.id)
-                                 .order_by(RollEntry.id)).all()
+    lines: dict[str, list[RollEntry]] = {}
+    for e in db.session.scalars(sa.select(RollEntry).where(RollEntry.proposal_id == proposal.id)
+                                .order_by(RollEntry.id)):
+        lines.setdefault(e.voter_key, []).append(e)
     out = []
-    for e in entries:
-        v = votes.get(e.voter_key)
-        # Under the unit rules a household's vote is its own line: the member who cast it took part.
-        took_part = v is not None and (proposal.rule == Rule.majority or v.user_id == e.user_id)
-        out.append(Participant(user=e.user, unit=e.unit, is_owner=e.is_owner, took_part=took_part,
-                               assisted=took_part and v.assisted_by_id is not None,
-                               choice=v.choice.value if took_part and show_choice else None))
+    for key, entries in lines.items():
+        v = votes.get(key)
+        people = [e for e in entries if e.user is not None]
+        user = v.user if v is not None else (people[0].user if people else None)
+        out.append(Participant(user=user, unit=entries[0].unit, is_owner=any(e.is_owner for e in entries),
+                               took_part=v is not None, assisted=v is not None and v.assisted_by_id is not None,
+                               choice=v.choice.value if v is not None and show_choice else None))
     out.sort(key=lambda p: (p.unit.label if p.unit else "~", p.user.display_name if p.user else ""))
     return out
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 
 from courtyard import clock, events
-from courtyard.voting import services
 
 from .conftest import assert_error
 

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from courtyard import clock
 from courtyard.extensions import db
 from courtyard.voting import services
 from courtyard.voting.models import Proposal, ProposalStatus, Vote

@@ -398,3 +398,15 @@ def test_the_database_s_sums_equal_a_count_vote_by_vote(make, rule):
             pass  # a tenant under the Civil Code
     summed, counted = services._count(db.session, p), services.fresh_count(p)
     assert summed == counted
+
+
+def test_household_turnout_is_one_line_per_flat(v):
+    unit = v.courtyard.building.units[0]
+    husband, wife = v.resident(unit=unit), v.resident(unit=unit)
+    other = v.resident()
+    other_unit = db.session.scalar(sa.select(Membership.unit_id).where(Membership.user_id == other.id))
+    p = v.ballot("household")
+    services.cast_vote(wife, p, "yes")
+    rows = services.turnout(v.secretary, p)
+    assert [(r.unit.id, r.user.id, r.took_part) for r in rows] == [(unit.id, wife.id, True),
+                                                                    (other_unit, other.id, False)]
