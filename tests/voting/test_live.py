@@ -14,9 +14,11 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from courtyard.audit import AuditEntry
 from courtyard.config import normalise_database_url
 from courtyard.voting.models import Proposal
 
+from ..live import LiveServer
 from ..live.conftest import WAIT, live, live_pg, peers  # noqa: F401  (fixtures)
 from .live_world import build_ballot
 
@@ -125,3 +127,31 @@ def test_a_running_server_closes_the_ballot_at_its_deadline(live, peers):
     assert decided["id"] == w.proposal_id and decided["status"] == "rejected" and decided["closed_automatically"]
     late = peers(live, w.residents[1].token).call("cast_vote", {"proposal_id": w.proposal_id, "choice": "yes"})
     assert late["ok"] is False and late["error"]["code"] == "conflict"
+
+
+def test_two_server_processes_close_a_ballot_exactly_once(live, peers):
+    """Both processes' schedulers race for the deadline; the conditional update lets one win."""
+    w = build_ballot(live, residents=2)
+    second = LiveServer(mode="eventlet", seed=False, database_url=live.env["DATABASE_URL"]).start()
+    try:
+        decided = threading.Event()
+        for server, voter in ((live, w.residents[0]), (second, w.residents[1])):
+            watcher = peers(server, w.secretary.token)
+            watcher.sio.on("proposal.decided", lambda _p: decided.set())
+            assert watcher.join(w.topic_id)["ok"]
+            assert peers(server, voter.token).call("cast_vote", {"proposal_id": w.proposal_id, "choice": "yes"})["ok"]
+        _set_deadline(live, w.proposal_id, datetime.now(timezone.utc) + timedelta(seconds=2))
+        assert decided.wait(WAIT)
+    finally:
+        second.stop()
+    engine = sa.create_engine(normalise_database_url(live.env["DATABASE_URL"]))
+    try:
+        with engine.connect() as conn:
+            closes = conn.scalar(sa.select(sa.func.count()).select_from(AuditEntry.__table__).where(
+                AuditEntry.__table__.c.action == "proposal.closed",
+                AuditEntry.__table__.c.subject_id == w.proposal_id))
+            status = conn.scalar(sa.select(Proposal.__table__.c.status).where(Proposal.__table__.c.id == w.proposal_id))
+    finally:
+        engine.dispose()
+    assert (closes, status) == (1, "adopted")
+    assert get(live, f"/proposals/{w.proposal_id}/tally", w.secretary.token)["counts"]["yes"] == 2
