@@ -85,8 +85,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, "rep_" + rep.when, rep)
 
 
-def login(page, login_name: str, password: str):
-    page.goto("/login")
-    page.fill("input[name=login]", login_name)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+def login(page, login_name: str, password: str, next_path: str = "/courtyards"):
+    """Log in through the login form (the page has other forms, e.g. the language switch)."""
+    page.goto(f"/login?next={next_path}")
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(login_name)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**{next_path}")

@@ -8,12 +8,10 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import _chromium_missing, browser, live_server, new_page  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD
 from tests.live.world import build_world
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(_chromium_missing() is not None, reason=f"browser test: {_chromium_missing()}")]
+pytestmark = pytest.mark.browser
 
 
 def _login(new_page, person, path):
