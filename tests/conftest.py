@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
+from flask import g, has_app_context
 
 from courtyard import clock, create_app
 from courtyard.config import TestConfig, normalise_database_url
@@ -50,12 +50,19 @@ def pytest_configure(config):
             raise pytest.UsageError("CI needs its services: " + "; ".join(missing))
 
 
-def _fresh_g(sender, **_extra) -> None:
-    """Test requests run inside the test's app context (one db.session for both); give each
-    request its own `g` as in production, or Flask-Login's cached user of the first request
-    answers for every later one, whatever token or cookie they carry."""
-    for name in list(g):
-        g.pop(name)
+def _fresh_g_per_request(app) -> None:
+    """Test requests and Socket.IO events run inside the test's app context (one db.session
+    for both); give each its own `g` as in production, or Flask-Login's cached user of the
+    first request answers for every later one, whatever token or cookie it carries."""
+    make_context = app.request_context
+
+    def request_context(environ):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return make_context(environ)
+
+    app.request_context = request_context
 
 
 def _reset_postgres(url: str) -> None:
@@ -78,7 +85,7 @@ def _backend_app(request):
         _reset_postgres(url)
     app = create_app(TestConfig(url, UPLOAD_DIR=tempfile.mkdtemp(prefix="courtyard-uploads-")))
     app.config["BACKEND"] = request.param
-    request_started.connect(_fresh_g, app)
+    _fresh_g_per_request(app)
     with app.app_context():
         upgrade()  # the schema comes from the migrations, as in production
     yield app

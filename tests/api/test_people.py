@@ -115,6 +115,17 @@ def test_courtyard_detail_counts_members_and_who_is_online(app, as_role, world):
     assert as_role("resident").get(f"/courtyards/{a1.id}").get_json()["online_count"] == 0
 
 
+def test_a_socket_counts_for_its_tokens_person_not_the_last_caller(app, as_role, world):
+    a1, a2 = world.courtyards["A1"], world.courtyards["A2"]
+    assert as_role("resident").get(f"/courtyards/{a1.id}").status_code == 200
+    sock = socketio.test_client(app, auth={"token": issue_token(world.user("neighbour"))})
+    try:
+        assert as_role("resident").get(f"/courtyards/{a1.id}").get_json()["online_count"] == 0
+        assert as_role("neighbour").get(f"/courtyards/{a2.id}").get_json()["online_count"] == 1
+    finally:
+        sock.disconnect()
+
+
 def test_moderators_see_the_invite_code(as_role, world):
     a1 = world.courtyards["A1"]
     for role in ("secretary", "building_lead", "staff"):
