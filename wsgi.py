@@ -64,7 +64,14 @@ def serve() -> None:
     else:
         from gevent import pywsgi
 
-        pywsgi.WSGIServer(sock, app, log=None).serve_forever()
+        class Handler(pywsgi.WSGIHandler):
+            def run_application(self):
+                super().run_application()
+                # After a WebSocket the socket holds frames, not a next HTTP request.
+                if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                    self.close_connection = True
+
+        pywsgi.WSGIServer(sock, app, log=None, handler_class=Handler).serve_forever()
 
 
 if __name__ == "__main__":

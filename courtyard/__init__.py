@@ -37,6 +37,10 @@ def create_app(config: Config | None = None) -> Flask:
     else:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
 
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _init_security(app)
     _init_errors(app)
@@ -118,14 +122,17 @@ def _init_security(app: Flask) -> None:
 
     @app.before_request
     def check_csrf():
-        """CSRF for every cookie-authenticated write; bearer-token API calls need none."""
+        """CSRF for every cookie-authenticated write; bearer-token API calls need none.
+
+        A session cookie wins over a bearer header in Flask-Login, so a request that carries
+        the cookie identity is checked whatever else it carries.
+        """
         if request.method in SAFE_METHODS:
             return
-        if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
-            return
-        from .api import wants_json
-        if wants_json() and not session.get("_user_id"):
-            return  # no cookie identity to ride on; nothing to forge
+        if not session.get("_user_id"):
+            from .api import wants_json
+            if wants_json() or request.headers.get("Authorization", "")[:7].lower() == "bearer ":
+                return  # no cookie identity to ride on; nothing to forge
         csrf.protect()
 
 

@@ -45,6 +45,9 @@ class Config:
         self.PORT = int(env.get("PORT", "5000"))
         # Origins allowed to open a Socket.IO connection besides the app's own.
         self.CORS_ORIGINS = [o for o in env.get("CORS_ORIGINS", "").split(",") if o]
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
+        # Login throttling counts failures per client address, so behind nginx set this to 1.
+        self.PROXY_HOPS = int(env.get("PROXY_HOPS", "0"))
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
         # Outbound notification channels (courtyard/notifications/channels.py): names or module:Class.
         self.NOTIFY_CHANNELS = env.get("NOTIFY_CHANNELS", "log")
