@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..insight.rules import satisfaction_rate as _rate
+
 ASSIGNED, ACCEPTED, IN_PROGRESS, DONE, VERIFIED, REOPENED = (
     "assigned", "accepted", "in_progress", "done", "verified", "reopened")
 
@@ -132,11 +134,8 @@ def check_policy(reminder_hours: int, level1_after_hours: int, level2_after_hour
 
 
 def satisfaction_rate(counts: dict[str, int]) -> float | None:
-    """(satisfied + basically satisfied) / ratings; None without ratings (CONTRACT §4 Figures)."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    return (counts.get("satisfied", 0) + counts.get("basically_satisfied", 0)) / total
+    """The figure's one formula (insight.rules), from a task's counts by score."""
+    return _rate(counts.get("satisfied", 0), counts.get("basically_satisfied", 0), sum(counts.values()))
 
 
 def hours_between(start: datetime, end: datetime | None) -> float | None:
