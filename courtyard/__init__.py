@@ -33,9 +33,12 @@ def create_app(config: Config | None = None) -> Flask:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         (ROOT / "instance").mkdir(exist_ok=True)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"check_same_thread": False, "timeout": 5}}
+        engine_options = {"connect_args": {"check_same_thread": False, "timeout": 5},
+                          "pool_size": 20, "max_overflow": 80}
     else:
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        engine_options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 40}
+    engine_options.update(config.SQLALCHEMY_ENGINE_OPTIONS)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

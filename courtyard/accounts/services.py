@@ -149,11 +149,12 @@ def issue_token(user: User) -> str:
 def user_for_token(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.digest == _digest(raw),
-                                                        ApiToken.revoked_at.is_(None)))
-    if token is None or not token.user.is_active:
+    # One query for token and user: sockets re-check the token on every command.
+    user = db.session.scalar(sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.digest == _digest(raw), ApiToken.revoked_at.is_(None)))
+    if user is None or not user.is_active:
         return None
-    return token.user
+    return user
 
 
 def revoke_token(raw: str) -> None:

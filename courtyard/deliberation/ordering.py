@@ -25,19 +25,34 @@ def _local(topic_id: int) -> threading.Lock:
         return _locks[topic_id]
 
 
+def _acquire(lock: threading.Lock) -> None:
+    if lock.acquire(blocking=False):
+        return
+    # Waiting must not hold a pooled connection: the holder may need one more (the
+    # advisory lock's), and a hundred waiters would otherwise drain the pool.
+    session = db.session()
+    if not (session.new or session.dirty or session.deleted):
+        session.commit()
+    lock.acquire()
+
+
 @contextlib.contextmanager
 def topic_lock(topic_id: int):
     lock = _local(topic_id)
-    with lock:
+    _acquire(lock)
+    try:
         if db.engine.dialect.name != "postgresql":
             yield
             return
         # A dedicated connection: the advisory lock must outlive the session's commit.
         with db.engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": ADVISORY_NAMESPACE, "id": topic_id})
+            params = {"ns": ADVISORY_NAMESPACE, "id": topic_id}
+            conn.execute(sa.text("SELECT pg_advisory_lock(:ns, :id)"), params)
             conn.commit()
             try:
                 yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:ns, :id)"), {"ns": ADVISORY_NAMESPACE, "id": topic_id})
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:ns, :id)"), params)
                 conn.commit()
+    finally:
+        lock.release()
