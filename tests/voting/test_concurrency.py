@@ -119,12 +119,13 @@ def test_many_voters_changing_their_minds_leave_one_vote_each(app, v):
     def voter(uid, choice):
         def run():
             with app.app_context():
-                user = load(User, uid)
-                start.wait()
                 try:
+                    user = load(User, uid)
+                    start.wait()
                     services.cast_vote(user, proposal_id, choice)
                 except Exception as exc:  # pragma: no cover
                     errors.append(exc)
+                    start.abort()
                 finally:
                     db.session.remove()
         return run
@@ -142,22 +143,24 @@ def test_closers_racing_close_exactly_once(app, v, make):
     p = v.ballot()
     services.cast_vote(a, p, "yes")
     moderators = [v.secretary.id] + [make.building_lead(v.courtyard).id for _ in range(4)]
+    proposal_id = p.id  # threads never touch this thread's objects
     start = threading.Barrier(len(moderators))
     won, lost, errors = [], [], []
 
     def closer(uid):
         def run():
             with app.app_context():
-                user = load(User, uid)
-                proposal = load(Proposal, p.id)
-                start.wait()
                 try:
+                    user = load(User, uid)
+                    proposal = load(Proposal, proposal_id)
+                    start.wait()
                     services.close_ballot(user, proposal)
                     won.append(uid)
                 except Conflict:
                     lost.append(uid)
                 except Exception as exc:  # pragma: no cover
                     errors.append(exc)
+                    start.abort()
                 finally:
                     db.session.remove()
         return run
@@ -165,5 +168,5 @@ def test_closers_racing_close_exactly_once(app, v, make):
     run_threads([closer(uid) for uid in moderators])
     assert not errors and len(won) == 1 and len(lost) == len(moderators) - 1
     db.session.expire_all()
-    closed = db.session.get(Proposal, p.id)
+    closed = db.session.get(Proposal, proposal_id)
     assert closed.closed_by_id == won[0] and closed.final_tally["counts"]["yes"] == 1
