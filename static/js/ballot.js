@@ -211,11 +211,34 @@
       if (tally && tally.proposal_id) cards(tally.proposal_id).forEach(function (c) { showTally(c, tally); });
     });
     rt.on("proposal.decided", function (proposal) { if (proposal && proposal.id) decided(proposal); });
+    // After a reconnect, what was missed meanwhile: ask for each open ballot's tally.
+    var seenConnected = false;
+    rt.on("connection", function (state) {
+      if (!state || !state.connected) return;
+      if (seenConnected) refresh();
+      seenConnected = true;
+    });
     // On a topic page topic.js joins the topic's room; a ballot's own page joins it here.
     var page = document.getElementById("ballot-page");
     if (page && !document.getElementById("discussion")) {
-      rt.joinTopic(Number(page.getAttribute("data-topic-id")), Number(page.getAttribute("data-last-message-id")) || 0);
+      rt.joinTopic(Number(page.getAttribute("data-topic-id")), Number(page.getAttribute("data-last-message-id")) || 0)
+        .then(function (ack) { if (ack && ack.ok) page.setAttribute("data-joined", "true"); });
     }
+  }
+
+  function refresh() {
+    document.querySelectorAll('.ballot-card[data-status="voting"]').forEach(function (card) {
+      var id = card.getAttribute("data-proposal-id");
+      fetch("/api/v1/proposals/" + encodeURIComponent(id) + "/tally",
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (tally) {
+          if (!tally) return;
+          if (tally.status === "adopted" || tally.status === "rejected") decided({ id: Number(id), status: tally.status, tally: tally });
+          else showTally(card, tally);
+        })
+        .catch(function () { /* the next reconnect asks again */ });
+    });
   }
 
   // Scripts load deferred, the page's realtime.js after this one: start once all of them have

@@ -66,6 +66,10 @@ def test_two_neighbours_vote_and_each_sees_the_other_live(live_server, new_page)
     expect(owner.locator(f"{card} [data-count=yes]")).to_have_text(str(before["counts"]["yes"]))
     _meter_matches(owner, card, before)
 
+    secretary = _open(new_page, "secretary", topic_id)
+    secretary.goto(f"/proposals/{proposal_id}")  # the ballot's own page joins the topic's room itself
+    secretary.locator('#ballot-page[data-joined="true"]').wait_for()
+
     lead.locator(f"{card} .vote-button.vote-yes").click()  # the building lead, an owner of 1单元101
     expect(lead.locator(f"{card} .vote-button.vote-yes")).to_have_attribute("aria-pressed", "true")
     expect(owner.locator(f"{card} [data-count=yes]")).to_have_text(str(before["counts"]["yes"] + 1))
@@ -73,6 +77,8 @@ def test_two_neighbours_vote_and_each_sees_the_other_live(live_server, new_page)
     assert after["participation"]["households"] == before["participation"]["households"] + 1
     _meter_matches(owner, card, after)
     _meter_matches(lead, card, after)
+    expect(secretary.locator(f"{card} [data-count=yes]")).to_have_text(str(before["counts"]["yes"] + 1))
+    _meter_matches(secretary, card, after)
 
     owner.locator(f"{card} .vote-button.vote-no").click()  # the owner changes her mind
     expect(owner.locator(f"{card} .vote-button.vote-no")).to_have_attribute("aria-pressed", "true")
