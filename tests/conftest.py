@@ -6,7 +6,6 @@ TEST_DATABASE_URL is set. In CI (CI=true) PostgreSQL and Redis must be reachable
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -74,16 +73,16 @@ def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def _backend_app(request):
+def _backend_app(request, tmp_path_factory):
     """One migrated database and app per backend for the whole session."""
     from flask_migrate import upgrade
     if request.param == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="courtyard-test-")
+        tmp = tmp_path_factory.mktemp("db")
         url = f"sqlite:///{Path(tmp) / 'test.sqlite3'}"
     else:
         url = PG_URL
         _reset_postgres(url)
-    app = create_app(TestConfig(url, UPLOAD_DIR=tempfile.mkdtemp(prefix="courtyard-uploads-")))
+    app = create_app(TestConfig(url, UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads"))))
     app.config["BACKEND"] = request.param
     _fresh_g_per_request(app)
     with app.app_context():

@@ -6,7 +6,9 @@ backlog instead of failing: no polling, no sleeps.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +27,7 @@ class LiveServer:
     def __init__(self, *, mode: str = "eventlet", database_url: str | None = None, seed: bool = True,
                  extra_env: dict | None = None):
         self.tmp = Path(tempfile.mkdtemp(prefix="courtyard-live-"))
+        atexit.register(shutil.rmtree, self.tmp, True)  # after the test run, logs and all
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
         self.env.update({
             "DATABASE_URL": database_url or f"sqlite:///{self.tmp / 'live.sqlite3'}",
