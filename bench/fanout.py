@@ -86,6 +86,7 @@ class Worker:
         self.alive = 0
         self.lost_connections = 0
         self.pings = 0
+        self.compressed_sockets = 0  # the server accepted permessage-deflate
 
     def reset(self):
         self.latencies = array("d")  # send → arrival in this host's kernel (SO_TIMESTAMPNS)
@@ -245,6 +246,7 @@ class Client:
             self.upgraded = True
             if b"permessage-deflate" in bytes(buf[:end]).lower():
                 self.inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.w.compressed_sockets += 1
             del buf[:end + 4]
         pos, size = 0, len(buf)
         while size - pos >= 2:
@@ -424,7 +426,7 @@ async def reader_loop(conn, cfg: dict):
             t0 = time.monotonic()
             clients = await connect_all(w, cfg, cfg["tokens"], cfg["topic_id"])
             conn.send({"connected": len(clients), "errors": w.errors, "seconds": time.monotonic() - t0,
-                       "connect_times": w.connect_times.tobytes()})
+                       "connect_times": w.connect_times.tobytes(), "compressed": w.compressed_sockets})
         elif cmd == "mark":
             w.reset()
             conn.send({"ok": True})
@@ -782,6 +784,7 @@ def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientPr
             errors[k] = errors.get(k, 0) + v
     times = sorted(t for reply in replies for t in array("d", reply["connect_times"]))
     return {"connected": sum(r["connected"] for r in replies),
+            "compressed": sum(r.get("compressed", 0) for r in replies),
             "posters": sum(r["connected"] for r in replies_posters),
             "seconds": seconds, "p50": percentile(times, 50), "p99": percentile(times, 99), "errors": errors}
 
@@ -906,6 +909,7 @@ def print_load(results: list[dict]):
     print()
     rows = [
         ("clients connected", lambda r: f"{r['connect']['connected']}/{r['clients']}"),
+        ("… of them compressed (deflate)", lambda r: str(r["connect"]["compressed"])),
         ("connect all (s)", lambda r: f"{r['connect']['seconds']:.2f}"),
         ("connect one p50/p99 (ms)", lambda r: f"{ms(r['connect']['p50'])} / {ms(r['connect']['p99'])}"),
         ("messages posted (ok)", lambda r: f"{r['posted']} ({r['post_results'].get('ok', 0)})"),

@@ -75,8 +75,28 @@ def end_session_sockets(user) -> None:
     disconnect_sockets(user.id, session_only=True)
 
 
+class _NoWebSocketCompression:
+    """WSGI middleware: Socket.IO's websockets are not compressed (permessage-deflate refused).
+
+    Browsers ask for it and eventlet (simple-websocket under gevent) would agree: a zlib
+    compressor per socket (150–200 KiB once warm) and every frame compressed once per
+    recipient. For frames of a few hundred bytes that cost a third more CPU and ~200 MiB
+    per 1,000 sockets in the fan-out benchmark (docs/performance.md).
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/socket.io"):
+            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     from . import commands, revocation, topics, voting  # noqa: F401  (the commands and the listener)
+
+    app.wsgi_app = _NoWebSocketCompression(app.wsgi_app)  # outside Flask-SocketIO's middleware
 
     commands.register_all()
 
