@@ -977,8 +977,8 @@ def parse_args(argv=None):
     p.add_argument("--async", dest="mode", choices=("eventlet", "gevent"), default="eventlet")
     p.add_argument("--hold", type=int, metavar="N", help="only connect N clients, hold them, report")
     p.add_argument("--deflate", action="store_true",
-                   help="clients ask for permessage-deflate, as browsers do (the server then compresses "
-                        "every frame for every client)")
+                   help="clients ask for permessage-deflate, as browsers do (a server that accepts it "
+                        "compresses every frame for every client; the app refuses it)")
     p.add_argument("--hold-join", action="store_true", help="in --hold mode, also join the topic")
     p.add_argument("--posters", type=int, default=None,
                    help="posting users, round-robin (default: 2 per message per second, and enough that "
