@@ -30,7 +30,8 @@ def parse_args(argv=None):
     p.add_argument("--fd", type=int, help="an inherited, already listening socket")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5055)
-    p.add_argument("--gc-threshold", help="gc.set_threshold(A, B, C) after gc.freeze(), e.g. 10000,10,10")
+    p.add_argument("--gc-threshold", default="10000,10,10",
+                   help="gc.set_threshold(A, B, C) after gc.freeze(); the same default as wsgi.py")
     return p.parse_args(argv)
 
 
