@@ -49,6 +49,16 @@ class TopicStatus(str, enum.Enum):
     merged = "merged"
 
 
+STATUS_LABELS = {
+    TopicStatus.open: _l("New"),
+    TopicStatus.deliberating: _l("Under discussion"),
+    TopicStatus.decided: _l("Decided"),
+    TopicStatus.closed: _l("Closed"),
+    TopicStatus.withdrawn: _l("Withdrawn"),
+    TopicStatus.merged: _l("Merged"),
+}
+
+
 class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (

@@ -26,21 +26,13 @@ from ..places import services as places
 from ..uploads import services as uploads
 from . import permissions, services
 from .forms import MessageForm, TopicForm
-from .models import CATEGORY_LABELS, Category, Topic, TopicStatus, TopicSupport
+from .models import CATEGORY_LABELS, STATUS_LABELS, Category, Topic, TopicStatus, TopicSupport
 
 bp = Blueprint("deliberation", __name__)
 
 PAGE_SIZE = 20
 FIRST_MESSAGES = 50
 
-STATUS_LABELS = {
-    TopicStatus.open: _l("New"),
-    TopicStatus.deliberating: _l("Under discussion"),
-    TopicStatus.decided: _l("Decided"),
-    TopicStatus.closed: _l("Closed"),
-    TopicStatus.withdrawn: _l("Withdrawn"),
-    TopicStatus.merged: _l("Merged"),
-}
 # The buttons a moderator sees for each status, the usual next step first: (new status, label).
 # The API allows a few more moves (e.g. deliberating → open); the page offers the common ones.
 MOVES = {

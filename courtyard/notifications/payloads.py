@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..dbtypes import iso
+from ..deliberation.models import STATUS_LABELS, TopicStatus
 from .models import Notification
 
 
-# The same words as the topic pages' status badges (deliberation/views.py STATUS_LABELS).
-_STATUS_LABELS = {"open": _l("New"), "deliberating": _l("Under discussion"), "decided": _l("Decided"),
-                  "closed": _l("Closed"), "withdrawn": _l("Withdrawn"), "merged": _l("Merged")}
-
-
 def _status_label(value) -> str:
-    return str(_STATUS_LABELS.get(value, value))
+    """The topic pages' words for a status (one table: deliberation.models.STATUS_LABELS)."""
+    try:
+        return str(STATUS_LABELS[TopicStatus(value)])
+    except ValueError:
+        return str(value)
 
 
 def render_text(n: Notification) -> str:
