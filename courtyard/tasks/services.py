@@ -455,11 +455,19 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
         raise Forbidden(_l("Only the staff of %(org)s can update this task.", org=task.assignee_org.name))
     f = Fields()
     target = None
-    if status not in (None, ""):
+    status_given = status not in (None, "")
+    if status_given:
         try:
             target = TaskStatus(status)
         except ValueError:
             f.add("status", _l("Not one of the allowed values."))
+    old = task.status
+    # The state decides first: a move the lifecycle does not allow (a skip included) is a
+    # Conflict whatever else the body holds — with or without a note or photos.
+    if target is not None and not rules.can_work(old.value, target.value):
+        raise _conflict_for(old, target.value)
+    if not status_given and old.value not in rules.OPEN:
+        raise Conflict(_l("This task has been accepted and closed."))
     needs_note = target is None or target == TaskStatus.done
     note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=needs_note)
     check_blocked_words(f, "note", note)
@@ -468,13 +476,7 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
         f.add("photo_ids", _l("Add at least one photo of the finished work."))
     f.check()
     now = clock.now()
-    old = task.status
-    if target is None:
-        if old.value not in rules.OPEN:
-            raise Conflict(_l("This task has been accepted and closed."))
-    else:
-        if not rules.can_work(old.value, target.value):
-            raise _conflict_for(old, target.value)
+    if target is not None:
         stamps = {TaskStatus.accepted: "accepted_at", TaskStatus.in_progress: "started_at",
                   TaskStatus.done: "done_at"}
         _move(task, old, target, now, **{stamps[target]: now})

@@ -110,6 +110,28 @@ def test_wrong_people_wrong_moves_wrong_bodies(w, api):
     assert_error(api.as_(w.outsider).get(f"/tasks/{tid}"), 404)
 
 
+@pytest.mark.parametrize("steps, skip", [
+    ((), "done"), ((), "in_progress"), (("accepted",), "done"), ((), "verified"),
+    (("accepted", "in_progress"), "accepted"),
+])
+@pytest.mark.parametrize("with_photo", [False, True])
+def test_a_skip_is_a_conflict_with_or_without_a_photo(w, api, steps, skip, with_photo):
+    """CONTRACT §4's lifecycle: a move that skips a state answers 409 and changes nothing."""
+    tid = api.as_(w.secretary).post(f"/topics/{w.topic().id}/tasks", {}).get_json()["id"]
+    staff = api.as_(w.staff)
+    for step in steps:
+        assert staff.post(f"/tasks/{tid}/updates", {"status": step}).status_code == 201
+    before = staff.get(f"/tasks/{tid}").get_json()
+    body = {"status": skip, "note": "修好了"}
+    if with_photo:
+        body["photo_ids"] = [upload(api, w.staff)]
+    assert_error(staff.post(f"/tasks/{tid}/updates", body), 409)
+    assert_error(staff.post(f"/tasks/{tid}/updates", {"status": skip}), 409)
+    after = staff.get(f"/tasks/{tid}").get_json()
+    assert (after["status"], after["seq"], after["timeline"]) == (before["status"], before["seq"],
+                                                                  before["timeline"])
+
+
 def test_escalations_over_json(w, api):
     tid = api.as_(w.secretary).post(f"/topics/{w.topic().id}/tasks", {}).get_json()["id"]
     assert_error(api.as_(w.author).post(f"/tasks/{tid}/escalations", {"reason": "慢"}), 403)

@@ -167,13 +167,18 @@ def test_the_whole_loop(w):
     (("accepted",), "accepted"), (("accepted",), "done"),
     (("accepted", "in_progress"), "accepted"), (("accepted", "in_progress"), "verified"),
 ])
-def test_illegal_transitions_are_conflicts(w, path, illegal):
+@pytest.mark.parametrize("body", [{}, {"note": "修好了"}, {"note": "修好了", "photo": True}])
+def test_illegal_transitions_are_conflicts(w, path, illegal, body):
+    """A skip is a Conflict whatever comes with it: no note, a note, a note and a photo."""
     task = w.task()
     for step in path:
         services.add_update(w.staff, task, status=step)
-    note, photos = ("修好了", [w.photo()]) if illegal == "done" else (None, None)
+    before = (task.status, task.seq, len(task.updates))
+    photos = [w.photo()] if body.get("photo") else None
     with pytest.raises(Conflict):
-        services.add_update(w.staff, task, status=illegal, note=note, photo_ids=photos)
+        services.add_update(w.staff, task, status=illegal, note=body.get("note"), photo_ids=photos)
+    db.session.refresh(task)
+    assert (task.status, task.seq, len(task.updates)) == before
 
 
 def test_a_verified_task_cannot_move_or_take_notes(w):
