@@ -68,12 +68,17 @@ class Config:
     # Failed logins answered with 429 once either budget is spent.
     LOGIN_FAILURES_PER_LOGIN = "10/15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "50/15 minutes"
+    # Werkzeug's method for new password hashes; any stored method still verifies.
+    PASSWORD_HASH_METHOD = "scrypt"
     TESTING = False
     STREET_NAME = "方庄街道"
 
     def as_dict(self) -> dict:
         names = set(dir(type(self))) | set(vars(self))
         return {k: getattr(self, k) for k in names if k.isupper()}
+
+
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 class TestConfig(Config):
@@ -83,5 +88,7 @@ class TestConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "test"
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # scrypt costs ~0.1 s a hash or check; a test logs in and makes users by the hundred.
+        self.PASSWORD_HASH_METHOD = TEST_PASSWORD_HASH_METHOD
         for k, v in overrides.items():
             setattr(self, k, v)

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from courtyard.accounts.models import User
 from courtyard.accounts.services import issue_token
+from courtyard.config import TEST_PASSWORD_HASH_METHOD
 from courtyard.extensions import db
 from courtyard.places.models import (Building, Community, CommunityStaff, Courtyard, Membership,
                                      MembershipStatus, Organization, OrganizationMember, OrgKind, Role,
@@ -19,8 +20,9 @@ _seq = itertools.count(1)
 
 @lru_cache(maxsize=1)
 def password_hash() -> str:
+    """PASSWORD hashed the cheap test way; live servers (production config) verify it too."""
     from werkzeug.security import generate_password_hash
-    return generate_password_hash(PASSWORD)
+    return generate_password_hash(PASSWORD, method=TEST_PASSWORD_HASH_METHOD)
 
 
 class Factory:

@@ -6,6 +6,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,13 +20,23 @@ from .models import ApiToken, User
 LOGIN_RE = re.compile(r"^[A-Za-z0-9_.\-@]{3,64}$")
 PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
 MIN_PASSWORD = 8
-# A constant hash to compare against when the login is unknown, so that both answers
-# take the same time and say the same thing.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# Hashes made by one method verify under any other setting: Werkzeug reads the method
+# from the stored hash. Only new hashes follow PASSWORD_HASH_METHOD.
+_dummy_hashes: dict[str, str] = {}
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # scrypt, Werkzeug's default
+    """A new hash by the app's PASSWORD_HASH_METHOD (scrypt; TestConfig chooses a cheap one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    """A constant hash to compare against when the login is unknown, made by the same method
+    as real ones, so that both answers take the same time and say the same thing."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not-a-real-password", method=method)
+    return _dummy_hashes[method]
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -111,7 +122,7 @@ def authenticate(login, password, address: str) -> User:
     password = f.text("password", password, max_len=128, strip=False)
     f.check()
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.login) == login.lower()))
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
     if ok and user is not None and user.is_active:
         return user
     wait = throttle.exhausted(login, address)
