@@ -3,9 +3,25 @@ from __future__ import annotations
 
 import re
 
+import flask
+from flask_login import login_user
+
 from tests.factories import PASSWORD
 
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def log_in(client, user) -> None:
+    """Put `user` into the test client's session cookie as the login form would, without the
+    request and the password check: Flask-Login's own login_user writes the session keys (user
+    id and epoch, freshness, the session identifier of this client's address and agent) in a
+    request like the client's, and they are merged into the client's session, keeping what is
+    there (language, CSRF token)."""
+    app = client.application
+    with client.session_transaction() as session:
+        with app.test_request_context(environ_base=client.environ_base):
+            assert login_user(user), user
+            session.update(flask.session)
 
 
 class Browser:
@@ -29,7 +45,14 @@ class Browser:
             data.setdefault("csrf_token", self.token())
         return self.client.post(path, data=data, **kw)
 
-    def login(self, user, password: str = PASSWORD):
+    def login(self, user) -> "Browser":
+        """Be logged in as `user` without the form (see log_in); tests/web/test_login.py and a few
+        others log in through the real form with login_with_form."""
+        log_in(self.client, user)
+        return self
+
+    def login_with_form(self, user, password: str = PASSWORD):
+        """Log in as a person does: the form, its CSRF token, the password check."""
         login = user if isinstance(user, str) else user.login
         r = self.post("/login", {"login": login, "password": password})
         assert r.status_code == 302, r.get_data(as_text=True)

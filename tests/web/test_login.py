@@ -69,7 +69,7 @@ def test_pages_ask_for_login_first(browser):
 
 def test_logout_ends_the_session(english, make):
     user = make.user()
-    english.login(user)
+    english.login_with_form(user)
     assert english.get("/courtyards").status_code == 200
     r = english.logout()
     assert r.status_code == 302
