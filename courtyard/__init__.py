@@ -179,23 +179,22 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, cli, insight, realtime, tasks, voting
+    from . import api, cli, insight, notifications, realtime, tasks, voting
     from .accounts.views import bp as accounts_bp
+    from .deliberation import listeners as deliberation_listeners
     from .deliberation.moderation_views import bp as moderation_bp
-    from .notifications import channels
-    from .notifications.views import bp as notifications_bp
     from .deliberation.views import bp as deliberation_bp
     from .places.views import bp as places_bp
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
 
+    notifications.init_app(app)  # before api.init_app: its JSON routes join the API blueprint
+    deliberation_listeners.connect()
     api.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(moderation_bp)
-    app.register_blueprint(notifications_bp)
-    channels.init_app(app)
     app.register_blueprint(deliberation_bp)
     app.register_blueprint(uploads_bp)
     cli.init_app(app)

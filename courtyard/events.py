@@ -1,62 +1,105 @@
 """Real-time facts: queued on the database session, sent only after it commits.
 
 A service calls `publish(event, room, payload)` while it writes; the event goes out when
-the transaction commits and is dropped if it rolls back, so no one is told of what was
-not stored. Rooms: `topic:<id>`, `courtyard:<id>`, `org:<id>`, `user:<id>`.
+the transaction commits (courtyard/aftercommit.py) and is dropped if it rolls back, so no
+one is told of what was not stored. Facts that are not about stored data (presence,
+typing) go out at once with `send_now`. Rooms are named by courtyard/realtime/rooms.py.
 
-The catalogue (CONTRACT §5) — facts are past tense, `domain.verb`:
+CATALOGUE is every fact the server emits (CONTRACT §5): facts are past tense,
+`domain.verb`, except `typing`. Each entry says which kind of room it goes to and the
+fields every payload has; under test configuration every payload sent is checked against
+it (`check`), and static/js/realtime.js listens to exactly these names (a test compares).
 """
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any, Callable
 
-import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from .extensions import db, socketio
+from .aftercommit import on_commit
+from .extensions import socketio
+from .realtime import rooms
 
-CATALOGUE = {
-    "message.posted": "topic",
-    "message.hidden": "topic",
-    "vote.tallied": "topic",
-    "proposal.decided": "topic",
-    "topic.created": "courtyard",
-    "topic.updated": "courtyard",
-    "task.updated": "topic and org",
-    "presence.changed": "topic",
-    "notification.created": "user",
+
+@dataclass(frozen=True)
+class Fact:
+    rooms: tuple[str, ...]      # kinds of room (rooms.TOPIC …) it is sent to
+    fields: frozenset[str]      # keys every payload has
+    stored: bool = True         # about stored data: published after the commit
+    about: str = ""
+
+
+def _fact(room_kinds, fields: str, about: str, *, stored: bool = True) -> Fact:
+    kinds = (room_kinds,) if isinstance(room_kinds, str) else tuple(room_kinds)
+    return Fact(kinds, frozenset(fields.split()), stored, about)
+
+
+_MESSAGE = "id topic_id author body client_id badge hidden created_at"
+_TOPIC = "id courtyard_id title body category status locked pinned merged_into_id author support_count " \
+         "message_count photos created_at updated_at last_activity_at"
+_TALLY = "proposal_id status rule secret counts eligible participation quorum quorum_met passing thresholds " \
+         "closes_at seq"
+_PROPOSAL = "id topic_id courtyard_id title status rule secret quorum opened_at closes_at closed_at tally"
+_TASK = "id topic_id courtyard_id title category status assignee_org_id due_at overdue escalation_level seq"
+_NOTIFICATION = "id kind text url topic_id created_at read count"
+
+CATALOGUE: dict[str, Fact] = {
+    "message.posted": _fact(rooms.TOPIC, _MESSAGE, "a message of the topic, as GET /topics/<id>/messages"),
+    "message.hidden": _fact(rooms.TOPIC, "topic_id message_id", "a moderator hid a message"),
+    "vote.tallied": _fact(rooms.TOPIC, _TALLY, "a ballot's running tally (coalesced; the last one exact)",
+                          stored=False),
+    "proposal.decided": _fact(rooms.TOPIC, _PROPOSAL, "a ballot closed: the proposal with its final tally"),
+    "topic.created": _fact(rooms.COURTYARD, _TOPIC, "a new topic in the courtyard"),
+    "topic.updated": _fact(rooms.COURTYARD, _TOPIC, "a topic's status, counts or flags changed"),
+    "task.updated": _fact((rooms.TOPIC, rooms.ORG), _TASK, "a task was created or moved on"),
+    "presence.changed": _fact(rooms.TOPIC, "topic_id online", "how many are on the topic's page",
+                              stored=False),
+    "notification.created": _fact(rooms.USER, _NOTIFICATION, "a notification for one person (new or coalesced)"),
+    "typing": _fact(rooms.TOPIC, "topic_id user", "someone is typing (to the room but the typist)",
+                    stored=False),
 }
 
-_KEY = "courtyard_pending_events"
 # Tests (and the fan-out benchmark) may listen to everything that is sent.
 _listeners: list[Callable[[str, str, Any], None]] = []
 
 
+def check(event: str, room: str, payload: Any) -> None:
+    """ValueError unless `event` is catalogued, goes to a room of its kind and has its fields."""
+    fact = CATALOGUE.get(event)
+    if fact is None:
+        raise ValueError(f"unknown event {event!r}")
+    parsed = rooms.parse(room)
+    if parsed is None or parsed[0] not in fact.rooms:
+        raise ValueError(f"{event} goes to a {'/'.join(fact.rooms)} room, not {room!r}")
+    if not isinstance(payload, dict) or not fact.fields <= payload.keys():
+        missing = sorted(fact.fields - set(payload)) if isinstance(payload, dict) else "all"
+        raise ValueError(f"{event} payload lacks {missing}")
+
+
+def _checking() -> bool:
+    return has_app_context() and current_app.config.get("TESTING", False)
+
+
 def publish(event: str, room: str, payload: Any, session: Session | None = None) -> None:
+    """Send `event` to `room` once the session commits (never if it rolls back)."""
     if event not in CATALOGUE:
         raise ValueError(f"unknown event {event!r}")
-    session = session or db.session()
-    session.info.setdefault(_KEY, []).append((event, room, payload))
+    if _checking():
+        check(event, room, payload)
+    on_commit(send_now, event, room, payload, session=session)
 
 
-def send_now(event: str, room: str, payload: Any) -> None:
-    """Emit at once: for facts that are not about stored data (presence, typing)."""
+def send_now(event: str, room: str, payload: Any, *, skip_sid: str | None = None) -> None:
+    """Emit at once: for facts that are not about stored data (presence, typing), and the
+    queued ones once their transaction committed."""
+    if _checking():
+        check(event, room, payload)
     for listener in list(_listeners):
         listener(event, room, payload)
-    socketio.emit(event, payload, to=room)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    pending = session.info.pop(_KEY, None)
-    for event, room, payload in pending or ():
-        send_now(event, room, payload)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous_transaction) -> None:
-    session.info.pop(_KEY, None)
+    socketio.emit(event, payload, to=room, skip_sid=skip_sid)
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import realtime
+from .. import signals
 from ..errors import DomainError, Invalid
 from ..places import permissions
 from ..places import services as places
@@ -39,7 +39,7 @@ def login():
 @login_required
 def logout():
     """Log out of this browser."""
-    realtime.end_session_sockets(current_user)
+    signals.logged_out.send(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))

@@ -38,7 +38,6 @@ def init_app(app: Flask) -> None:
     from ..deliberation import api as _deliberation  # noqa: F401
     from ..uploads import api as _uploads  # noqa: F401
     from ..deliberation import moderation_api as _moderation  # noqa: F401
-    from ..notifications import api as _notifications  # noqa: F401
     from ..voting import api as _voting  # noqa: F401
     from ..tasks import api as _tasks  # noqa: F401
     from ..insight import api as _insight  # noqa: F401

@@ -17,7 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, events
+from .. import audit, clock, events, signals
+from ..aftercommit import on_commit
+from ..realtime import rooms
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
@@ -76,7 +78,7 @@ def hide_message(actor, message: Message) -> Message:
 
 def _hide(actor, message: Message, now) -> None:
     message.hidden, message.hidden_by_id, message.hidden_at = True, actor.id, now
-    events.publish("message.hidden", f"topic:{message.topic_id}",
+    events.publish("message.hidden", rooms.topic(message.topic_id),
                    {"topic_id": message.topic_id, "message_id": message.id})
 
 
@@ -257,8 +259,7 @@ def merge_topic(actor, topic: Topic, *, into_topic_id) -> Topic:
         _touch(into)
         audit.record(actor_id=actor.id, action="topic.merged", subject_type="topic", subject_id=topic.id,
                      courtyard_id=topic.courtyard_id, data={"from": old.value, "into": into.id})
-        from ..notifications import services as notifications
-        notifications.topic_status_changed(actor, topic, old)
+        signals.topic_status_changed.send(topic, actor=actor, old_status=old)
         db.session.commit()
     return topic
 
@@ -310,8 +311,7 @@ def invite(actor, topic: Topic, *, organization_id=None, community: bool = False
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_l("Already invited into this topic."))
-    from ..notifications import services as notifications
-    notifications.invited(actor, invitation)
+    signals.stakeholder_invited.send(invitation, actor=actor)
     db.session.commit()
     return invitation
 
@@ -361,7 +361,6 @@ def invited_topics(actor) -> sa.Select:
 # edit within that many seconds.
 
 _cache: dict = {"words": None, "at": 0.0}
-_DIRTY = "courtyard_blocked_words_changed"
 
 
 def _fold(text: str) -> str:
@@ -403,13 +402,7 @@ def find_blocked_word(text: str | None) -> str | None:
 @sa.event.listens_for(Session, "after_flush")
 def _note_word_changes(session: Session, _ctx) -> None:
     if any(isinstance(o, BlockedWord) for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_DIRTY] = True
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _drop_cache_on_commit(session: Session) -> None:
-    if session.info.pop(_DIRTY, False):
-        forget_blocked_words()
+        on_commit(forget_blocked_words, key="blocked_words", session=session)
 
 
 def list_blocked_words(actor) -> list[BlockedWord]:

@@ -59,9 +59,6 @@ def moderation_panel(topic: Topic) -> dict:
         "topic": topic, "can_moderate": can_moderate, "can_invite": can_invite, "invitations": invitations,
         "can_mute": permissions.can_mute(current_user, topic), "next": request.path,
     }
-    if panel["can_mute"]:
-        from ..notifications import services as notifications
-        panel["muted"] = notifications.is_muted(current_user, topic)
     if can_moderate:
         panel["merge_candidates"] = (moderation.merge_candidates(current_user, topic)
                                      if topic.status not in moderation.UNMERGEABLE else [])

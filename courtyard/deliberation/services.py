@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, events
+from .. import audit, clock, events, signals
+from ..realtime import rooms
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
@@ -99,7 +100,7 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
     topic.photos = [TopicPhoto(upload_id=u.id, position=i) for i, u in enumerate(photos)]
     db.session.add(topic)
     db.session.flush()
-    events.publish("topic.created", f"courtyard:{courtyard.id}", payloads.topic_json(topic))
+    events.publish("topic.created", rooms.courtyard(courtyard.id), payloads.topic_json(topic))
     audit.record(actor_id=actor.id, action="topic.created", subject_type="topic", subject_id=topic.id,
                  courtyard_id=courtyard.id, data={"status": topic.status.value, "category": category.value})
     db.session.commit()
@@ -130,7 +131,7 @@ def _own_uploads(f: Fields, actor, photo_ids):
 
 def _touch(topic: Topic) -> None:
     topic.updated_at = clock.now()
-    events.publish("topic.updated", f"courtyard:{topic.courtyard_id}", payloads.topic_json(topic))
+    events.publish("topic.updated", rooms.courtyard(topic.courtyard_id), payloads.topic_json(topic))
 
 
 def change_status(actor, topic: Topic, status) -> Topic:
@@ -151,15 +152,22 @@ def change_status(actor, topic: Topic, status) -> Topic:
             raise Forbidden()
         if status not in MODERATOR_TRANSITIONS.get(topic.status, ()):
             raise Conflict(_l("A topic cannot go from “%(a)s” to “%(b)s”.", a=topic.status.value, b=status.value))
-    old = topic.status
-    topic.status = status
-    _touch(topic)
-    audit.record(actor_id=actor.id, action="topic.status", subject_type="topic", subject_id=topic.id,
-                 courtyard_id=topic.courtyard_id, data={"from": old.value, "to": status.value})
-    from ..notifications import services as notifications
-    notifications.topic_status_changed(actor, topic, old)
+    set_status(actor, topic, status)
     db.session.commit()
     return topic
+
+
+def set_status(actor, topic: Topic, status: TopicStatus) -> None:
+    """Move the topic to `status` in the current transaction (no checks, no commit): for
+    change_status and for listeners whose act implies a new status. Sends topic_status_changed."""
+    old = topic.status
+    if old == status:
+        return
+    topic.status = status
+    _touch(topic)
+    audit.record(actor_id=actor.id if actor else None, action="topic.status", subject_type="topic",
+                 subject_id=topic.id, courtyard_id=topic.courtyard_id, data={"from": old.value, "to": status.value})
+    signals.topic_status_changed.send(topic, actor=actor, old_status=old)
 
 
 def support(actor, topic: Topic) -> Topic:
@@ -240,9 +248,8 @@ def post_message(actor, topic: Topic, *, body, client_id, sid=None) -> tuple[Mes
             return earlier, False
         db.session.execute(sa.update(Topic).where(Topic.id == topic.id).values(
             message_count=Topic.message_count + 1, last_activity_at=now))
-        events.publish("message.posted", f"topic:{topic.id}", payloads.message_json(message))
-        from ..notifications import services as notifications
-        notifications.message_posted(actor, topic, message)
+        events.publish("message.posted", rooms.topic(topic.id), payloads.message_json(message))
+        signals.message_posted.send(topic, actor=actor, message=message)
         db.session.commit()
     return message, True
 

@@ -223,7 +223,7 @@ def _topic_page(topic: Topic, form: MessageForm | None = None, status: int = 200
         member=place_permissions.can_view_courtyard(current_user, topic.courtyard),
         moves=_moves(topic), can_withdraw=_can_withdraw(topic),
         earlier=bool(messages) and topic.message_count > len(messages),
-        online=presence.count(f"topic:{topic.id}"),
+        online=presence.online_in_topic(topic.id),
     ), status
 
 

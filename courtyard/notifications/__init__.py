@@ -1,1 +1,18 @@
-"""The in-app notification centre and outbound channels (SMS, WeChat) behind one interface."""
+"""The in-app notification centre and outbound channels (SMS, WeChat) behind one interface.
+
+A leaf: it listens to the other domains' signals (listeners.py) and reads their models to
+find who should hear of what; no other domain imports it (.importlinter). create_app
+calls `init_app` before the API blueprint is registered, so its JSON routes join /api/v1.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import api as _api  # noqa: F401  (adds the /api/v1/notifications routes)
+    from . import channels, listeners, views
+
+    app.register_blueprint(views.bp)
+    channels.init_app(app)
+    listeners.connect()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..dbtypes import iso
 from ..deliberation.models import STATUS_LABELS, TopicStatus
+from ..tasks.payloads import notification_text as task_sentence
 from .models import Notification
 
 
@@ -36,8 +37,7 @@ def render_text(n: Notification) -> str:
     if n.kind == "membership_approved":
         return _("You are now a member of %(courtyard)s", courtyard=data.get("courtyard", ""))
     if n.kind.startswith("task_"):
-        from ..tasks.payloads import notification_text
-        return notification_text(n.kind, data) or n.text
+        return task_sentence(n.kind, data) or n.text
     return n.text
 
 

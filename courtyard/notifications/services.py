@@ -1,9 +1,9 @@
 """Notifications: the in-app centre, pushed live, and outbound channels.
 
-Other services call the hooks below (message_posted, topic_status_changed, invited,
-membership_approved) while they write, before their commit. A hook adds Notification
-rows and queues, for after the commit, `notification.created` to `user:<id>` and, for the
-kinds in OUTBOUND_KINDS, a send through the configured channels (channels.py).
+The hooks below are called by listeners.py when another domain signals what happened
+(courtyard/signals.py), inside that domain's transaction. A hook adds Notification rows and
+queues, for after the commit, `notification.created` to `user:<id>` and, for the kinds in
+OUTBOUND_KINDS, a send through the configured channels (channels.py).
 
 Who hears of what:
 - a reply in a topic: its author and its supporters (我也遇到), not the one who wrote it;
@@ -24,14 +24,21 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy.orm import Session
 
 from .. import clock, events
 from ..accounts.models import User
+from ..aftercommit import on_commit
+from ..deliberation import permissions as topic_permissions
+from ..deliberation.models import Topic, TopicSupport
 from ..errors import NotFound
 from ..extensions import db
-from ..places.models import CommunityStaff, OrganizationMember
-from . import payloads
+from ..places.models import CommunityStaff, Membership, MembershipStatus, OrganizationMember
+from ..places.permissions import MODERATOR_ROLES
+from ..places.services import find
+from ..realtime import rooms
+from ..tasks import permissions as task_permissions
+from ..tasks.payloads import target_name
+from . import channels, payloads
 from .models import Notification, TopicMute
 
 
@@ -39,7 +46,6 @@ REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation"
 COALESCED_KINDS = {REPLY, STATUS}
 # Worth a text message or a WeChat push, not only the in-app centre.
 OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated"}
-_OUTBOUND = "courtyard_pending_outbound"
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,6 @@ def topic_url(topic_id: int) -> str:
 
 def message_posted(actor, topic, message) -> None:
     """Tell the topic's author and supporters of a reply (unless they muted the topic)."""
-    from ..deliberation.models import TopicSupport
     interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
     interested.add(topic.author_id)
     _notify(_audience(topic, interested, actor), kind=REPLY, actor=actor, topic=topic, url=topic_url(topic.id),
@@ -69,12 +74,10 @@ def message_posted(actor, topic, message) -> None:
 
 def topic_status_changed(actor, topic, old_status) -> None:
     """Tell the topic's author and supporters its status changed (a merge included)."""
-    from ..deliberation.models import TopicSupport
     interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
     interested.add(topic.author_id)
     data = {"title": topic.title, "status": topic.status.value, "old": getattr(old_status, "value", old_status)}
     if topic.merged_into_id is not None:
-        from ..deliberation.models import Topic
         into = db.session.get(Topic, topic.merged_into_id)
         data["into"] = into.title if into else None
     _notify(_audience(topic, interested, actor), kind=STATUS, actor=actor, topic=topic, url=topic_url(topic.id),
@@ -108,7 +111,6 @@ def membership_approved(actor, membership) -> None:
 def _audience(topic, user_ids: set[int], actor, *, respect_mute: bool = True) -> list[int]:
     """Of `user_ids`: not the actor, not those who muted the topic (unless `respect_mute` is
     False: work someone must do), only those who may read it."""
-    from ..deliberation import permissions
     ids = set(user_ids)
     if actor is not None:
         ids.discard(actor.id)
@@ -120,7 +122,7 @@ def _audience(topic, user_ids: set[int], actor, *, respect_mute: bool = True) ->
         ids -= muted
     if not ids:
         return []
-    readers = permissions.topic_readers(topic).subquery()
+    readers = topic_permissions.topic_readers(topic).subquery()
     return sorted(db.session.scalars(sa.select(readers.c[0]).where(readers.c[0].in_(ids))))
 
 
@@ -148,15 +150,11 @@ def _task_org_staff(task) -> set[int]:
 
 
 def _task_supporters(task) -> set[int]:
-    from ..deliberation.models import TopicSupport
     ids = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == task.topic_id)))
     return ids | {task.topic.author_id}
 
 
 def _task_verifiers(task) -> set[int]:
-    from ..places.models import Membership, MembershipStatus
-    from ..places.permissions import MODERATOR_ROLES
-    from ..tasks import permissions as task_permissions
     ids = set(db.session.scalars(sa.select(Membership.user_id).where(
         Membership.courtyard_id == task.courtyard_id, Membership.status == MembershipStatus.active,
         Membership.role.in_(MODERATOR_ROLES))))
@@ -219,7 +217,6 @@ def _escalation_receivers(escalation) -> set[int]:
 
 def task_escalated(actor, task, escalation) -> None:
     """吹哨: the receiving side is asked to acknowledge; the organization and the dispatcher are told."""
-    from ..tasks.payloads import target_name
     people = _escalation_receivers(escalation) | _task_org_staff(task) | {task.created_by_id}
     _task_notify(task, people, TASK_ESCALATED, actor, respect_mute=False, level=escalation.level,
                  target=target_name(escalation))
@@ -227,7 +224,6 @@ def task_escalated(actor, task, escalation) -> None:
 
 def task_acknowledged(actor, task, escalation) -> None:
     """报到: whoever raised the escalation, the dispatcher and the organization hear it was answered."""
-    from ..tasks.payloads import target_name
     people = _task_org_staff(task) | {task.created_by_id}
     if escalation.raised_by_id is not None:
         people.add(escalation.raised_by_id)
@@ -263,7 +259,7 @@ def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard
     for n in rows:
         user = users.get(n.user_id)
         payload = payloads.notification_json(n, locale=_locale_of(user))
-        events.publish("notification.created", f"user:{n.user_id}", payload)
+        events.publish("notification.created", rooms.user(n.user_id), payload)
         if kind in OUTBOUND_KINDS and user is not None:
             _queue_outbound(Recipient(user.id, user.display_name, user.phone, user.locale), payload)
     return rows
@@ -283,22 +279,7 @@ def _text_in(n: Notification, locale: str) -> str:
 # --- outbound channels, after the commit ---------------------------------------------------
 
 def _queue_outbound(recipient: Recipient, payload: dict) -> None:
-    db.session().info.setdefault(_OUTBOUND, []).append((recipient, payload))
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _send_outbound(session: Session) -> None:
-    pending = session.info.pop(_OUTBOUND, None)
-    if not pending:
-        return
-    from . import channels
-    for recipient, payload in pending:
-        channels.deliver(recipient, payload)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _drop_outbound(session: Session, _previous_transaction) -> None:
-    session.info.pop(_OUTBOUND, None)
+    on_commit(channels.deliver, recipient, payload)
 
 
 # --- the centre ----------------------------------------------------------------------------
@@ -320,7 +301,6 @@ def unread_count(actor) -> int:
 
 def get_notification(actor, notification_id) -> Notification:
     """One of the actor's own notifications; NotFound for anyone else's."""
-    from ..places.services import find
     n = find(Notification, notification_id)
     if n is None or n.user_id != actor.id:
         raise NotFound()
@@ -355,8 +335,7 @@ def is_muted(actor, topic) -> bool:
 
 def mute(actor, topic) -> bool:
     """No more notifications about this topic for the actor. Idempotent. Raises NotFound."""
-    from ..deliberation import permissions
-    if not permissions.can_mute(actor, topic):
+    if not topic_permissions.can_mute(actor, topic):
         raise NotFound()
     if not is_muted(actor, topic):
         db.session.add(TopicMute(topic_id=topic.id, user_id=actor.id, created_at=clock.now()))
@@ -369,8 +348,7 @@ def mute(actor, topic) -> bool:
 
 def unmute(actor, topic) -> bool:
     """Hear about this topic again. Idempotent. Raises NotFound."""
-    from ..deliberation import permissions
-    if not permissions.can_mute(actor, topic):
+    if not topic_permissions.can_mute(actor, topic):
         raise NotFound()
     db.session.execute(sa.delete(TopicMute).where(TopicMute.topic_id == topic.id, TopicMute.user_id == actor.id))
     db.session.commit()

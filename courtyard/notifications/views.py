@@ -6,7 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..deliberation import permissions
+from ..deliberation import services as topics
 from ..extensions import db
+from ..places import permissions as places
 from ..web import safe_next
 from . import payloads, services
 
@@ -20,11 +23,15 @@ def notification_context() -> dict:
     """The unread count for the top bar's badge, and which of our links the navigation offers."""
     if not current_user.is_authenticated:
         return {}
-    from ..deliberation import permissions
-    from ..places import permissions as places
     return {"unread_notifications": services.unread_count(current_user),
             "show_invited_topics": bool(places.organization_ids(current_user)),
             "show_blocked_words": permissions.can_edit_blocked_words(current_user)}
+
+
+@bp.app_template_global()
+def topic_muted(topic) -> bool:
+    """Whether the current user muted this topic (the mute button on the topic page)."""
+    return current_user.is_authenticated and services.is_muted(current_user, topic)
 
 
 @bp.app_template_filter("notification_text")
@@ -82,7 +89,6 @@ def mark_all_read():
 @login_required
 def mute(topic_id):
     """Mute or unmute a topic from its page (`action` = mute | unmute)."""
-    from ..deliberation import services as topics
     topic = topics.get_topic(current_user, topic_id)
     if request.form.get("action") == "unmute":
         services.unmute(current_user, topic)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, clock
+from .. import audit, clock, signals
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -366,8 +366,7 @@ def decide_membership(actor, membership: Membership, *, approve: bool) -> Member
                  subject_type="membership", subject_id=membership.id, courtyard_id=membership.courtyard_id,
                  data={"user_id": membership.user_id, "role": membership.role.value})
     if approve:
-        from ..notifications import services as notifications
-        notifications.membership_approved(actor, membership)
+        signals.membership_approved.send(membership, actor=actor)
     db.session.commit()
     return membership
 

@@ -16,8 +16,9 @@ from flask import Flask, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
+from .. import signals
 from ..extensions import db, socketio
-from . import presence, sockets
+from . import presence, rooms, sockets
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,12 @@ def _connect(auth) -> None:
     from ..places import services as places
     courtyards = places.courtyards_for(user)
     sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
-    join_room(f"user:{user.id}")
+    join_room(rooms.user(user.id))
     for courtyard in courtyards:
-        join_room(f"courtyard:{courtyard.id}")
-        presence.enter(f"courtyard:{courtyard.id}", user.id, sid)
+        join_room(rooms.courtyard(courtyard.id))
+        presence.enter(rooms.courtyard(courtyard.id), user.id, sid)
     for org_id in sorted(places_permissions.organization_ids(user)):
-        join_room(f"org:{org_id}")  # task.updated for the organization's staff (courtyard/tasks)
+        join_room(rooms.org(org_id))  # task.updated for the organization's staff (courtyard/tasks)
 
 
 def cut(sid: str) -> None:
@@ -56,8 +57,9 @@ def cut(sid: str) -> None:
         return
     from .topics import announce_presence
     for room, online, changed in presence.leave_everywhere(identity.user_id, sid):
-        if changed and room.startswith("topic:"):
-            announce_presence(int(room.split(":", 1)[1]), online)
+        parsed = rooms.parse(room)
+        if changed and parsed and parsed[0] == rooms.TOPIC:
+            announce_presence(parsed[1], online)
     for room in list(socketio.server.rooms(sid)):
         if room != sid:
             socketio.server.leave_room(sid, room)
@@ -70,8 +72,9 @@ def disconnect_sockets(user_id: int, *, session_only: bool = False) -> None:
         socketio.server.disconnect(sid)
 
 
-def end_session_sockets(user) -> None:
-    """On logout: the sockets that rode on a browser session stop; token sockets carry on."""
+def end_session_sockets(user, **_) -> None:
+    """On logout (signals.logged_out): the sockets that rode on a browser session stop;
+    token sockets carry on."""
     disconnect_sockets(user.id, session_only=True)
 
 
@@ -99,6 +102,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = _NoWebSocketCompression(app.wsgi_app)  # outside Flask-SocketIO's middleware
 
     commands.register_all()
+    signals.logged_out.connect(end_session_sockets)
 
     @socketio.on("connect")
     def on_connect(auth=None):

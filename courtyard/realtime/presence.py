@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
+from . import rooms
+
 _lock = threading.Lock()
 _rooms: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
 
@@ -45,11 +47,11 @@ def count(room: str) -> int:
 
 
 def online_in_courtyard(courtyard_id: int) -> int:
-    return count(f"courtyard:{courtyard_id}")
+    return count(rooms.courtyard(courtyard_id))
 
 
 def online_in_topic(topic_id: int) -> int:
-    return count(f"topic:{topic_id}")
+    return count(rooms.topic(topic_id))
 
 
 def clear() -> None:

@@ -14,11 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..aftercommit import on_commit
 from ..deliberation.models import TopicInvitation
 from ..places.models import CommunityStaff, Membership, MembershipStatus, OrganizationMember
-
-_KEY = "courtyard_revoked_users"
-
 
 def _changed_to(obj, attr: str):
     added = sa.inspect(obj).attrs[attr].history.added
@@ -55,19 +53,6 @@ def _after_flush(session: Session, _context) -> None:
         users |= set(session.connection().scalars(sa.select(OrganizationMember.user_id).where(
             OrganizationMember.organization_id.in_(orgs))))
     if users:
-        session.info.setdefault(_KEY, set()).update(users)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    users = session.info.pop(_KEY, None)
-    if not users:
-        return
-    from . import disconnect_sockets
-    for user_id in users:
-        disconnect_sockets(user_id)
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, _previous_transaction) -> None:
-    session.info.pop(_KEY, None)
+        from . import disconnect_sockets
+        for user_id in sorted(users):
+            on_commit(disconnect_sockets, user_id, key=("revoke", user_id), session=session)

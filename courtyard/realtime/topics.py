@@ -16,7 +16,7 @@ from ..deliberation.ordering import topic_lock
 from ..errors import NotFound
 from ..extensions import limiter, socketio
 from ..places.services import MAX_ID
-from . import presence
+from . import presence, rooms
 from .commands import command
 
 MISSED_MAX = 500  # more than this: "more": true, and the client pages through REST
@@ -24,7 +24,7 @@ TYPING_PER_SOCKET = "10/10 seconds"
 
 
 def room_of(topic_id: int) -> str:
-    return f"topic:{topic_id}"
+    return rooms.topic(topic_id)
 
 
 def announce_presence(topic_id: int, online: int) -> None:
@@ -91,4 +91,4 @@ def typing(actor, data):
     rate = parse(current_app.config.get("TYPING_RATE_PER_SOCKET", TYPING_PER_SOCKET))
     if not limiter.limiter.hit(rate, "socket-typing", sid):
         return
-    socketio.emit("typing", {"topic_id": topic.id, "user": payloads.author_json(actor)}, to=room, skip_sid=sid)
+    events.send_now("typing", room, {"topic_id": topic.id, "user": payloads.author_json(actor)}, skip_sid=sid)

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, events
+from .. import audit, clock, events, signals
+from ..realtime import rooms
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Category, Topic, TopicInvitation
 from ..deliberation.services import check_blocked_words, clean_text
@@ -382,8 +383,7 @@ def create_task(actor, topic: Topic, *, assignee_org_id=None, title=None, due_at
                  courtyard_id=task.courtyard_id,
                  data={"topic_id": topic.id, "proposal_id": task.proposal_id, "assignee_org_id": org.id,
                        "due_at": due.isoformat()})
-    from ..notifications import services as notifications
-    notifications.task_assigned(actor, task)
+    signals.task_created.send(task, actor=actor)
     _publish(task)
     db.session.commit()
     return task
@@ -492,8 +492,7 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
     if target is not None:
         audit.record(db.session, actor_id=actor.id, action="task.status", subject_type="task", subject_id=task.id,
                      courtyard_id=task.courtyard_id, data={"from": old.value, "to": target.value})
-        from ..notifications import services as notifications
-        notifications.task_status_changed(actor, task, old)
+        signals.task_status_changed.send(task, actor=actor, old_status=old)
     _publish(task)
     db.session.commit()
     return update
@@ -527,8 +526,7 @@ def verify(actor, task: Task, *, accepted, note=None) -> TaskUpdate:
     audit.record(db.session, actor_id=actor.id, action="task.verified" if accepted else "task.reopened",
                  subject_type="task", subject_id=task.id, courtyard_id=task.courtyard_id,
                  data={"from": old.value, "to": target.value})
-    from ..notifications import services as notifications
-    notifications.task_verified(actor, task, accepted)
+    signals.task_verified.send(task, actor=actor, accepted=accepted)
     _publish(task)
     db.session.commit()
     return update
@@ -603,8 +601,7 @@ def _new_escalation(actor, task: Task, level: int, now, *, reason=None, automati
                  data={"escalation_id": escalation.id, "level": level, "target": escalation.target.value,
                        "community_id": escalation.community_id, "organization_id": escalation.organization_id,
                        "automatic": automatic})
-    from ..notifications import services as notifications
-    notifications.task_escalated(actor, task, escalation)
+    signals.task_escalated.send(task, actor=actor, escalation=escalation)
     return escalation
 
 
@@ -695,8 +692,7 @@ def acknowledge(actor, escalation: Escalation, *, note=None) -> Escalation:
                  subject_id=task.id, courtyard_id=task.courtyard_id,
                  data={"escalation_id": escalation.id, "level": escalation.level,
                        "hours": round(rules.hours_between(escalation.created_at, now), 2)})
-    from ..notifications import services as notifications
-    notifications.task_acknowledged(actor, task, escalation)
+    signals.escalation_acknowledged.send(task, actor=actor, escalation=escalation)
     _publish(task)
     db.session.commit()
     return escalation
@@ -767,8 +763,7 @@ def _clock_remind(task_id: int, now) -> bool:
         db.session.rollback()
         return False
     task = db.session.get(Task, task_id)
-    from ..notifications import services as notifications
-    notifications.task_reminder(task)
+    signals.task_due_soon.send(task)
     db.session.commit()
     return True
 
@@ -778,8 +773,7 @@ def _clock_overdue(task_id: int, now) -> bool:
         db.session.rollback()
         return False
     task = db.session.get(Task, task_id)
-    from ..notifications import services as notifications
-    notifications.task_overdue(task)
+    signals.task_overdue.send(task)
     db.session.execute(sa.update(Task).where(Task.id == task_id).values(seq=Task.seq + 1)
                        .execution_options(synchronize_session=False))
     db.session.refresh(task)
@@ -809,5 +803,5 @@ def _publish(task: Task) -> None:
     db.session.flush()
     db.session.expire(task, ["updates", "escalations"])
     payload = payloads.task_json(task)
-    events.publish("task.updated", f"topic:{task.topic_id}", payload)
-    events.publish("task.updated", f"org:{task.assignee_org_id}", payload)
+    events.publish("task.updated", rooms.topic(task.topic_id), payload)
+    events.publish("task.updated", rooms.org(task.assignee_org_id), payload)

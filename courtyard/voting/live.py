@@ -22,6 +22,7 @@ from typing import Callable
 from flask import Flask, current_app
 
 from .. import events
+from ..realtime import rooms
 from ..extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def send_tallies(pending: dict) -> None:
                 proposal = db.session.get(Proposal, proposal_id)
                 tally = services.live_tally(proposal) if proposal is not None else None
                 if tally is not None:
-                    events.send_now("vote.tallied", f"topic:{topic_id}", tally)
+                    events.send_now("vote.tallied", rooms.topic(topic_id), tally)
             finally:
                 db.session.remove()
 

@@ -28,10 +28,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, events
+from .. import clock, events, signals
+from ..realtime import rooms
 from ..accounts.models import User
 from ..deliberation import services as deliberation
-from ..deliberation.models import Topic, TopicStatus
+from ..deliberation.models import Topic
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places.models import Membership, MembershipStatus, Unit
@@ -303,10 +304,8 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
                 for line in roll])
     for p in proposals:
         db.session.refresh(p)
-    if topic.status == TopicStatus.open:
-        deliberation.change_status(actor, topic, TopicStatus.deliberating.value)  # commits ours too
-    else:
-        db.session.commit()
+    signals.ballots_opened.send(topic, actor=actor, proposals=list(proposals))
+    db.session.commit()
     return proposals
 
 
@@ -639,7 +638,7 @@ def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
     audit.record(session, actor_id=closer_id, action="proposal.closed", subject_type="proposal",
                  subject_id=proposal.id, courtyard_id=proposal.topic.courtyard_id,
                  data={"status": status.value, "counts": proposal.final_tally.get("counts")})
-    events.publish("proposal.decided", f"topic:{proposal.topic_id}", payloads.proposal_json(proposal,
+    events.publish("proposal.decided", rooms.topic(proposal.topic_id), payloads.proposal_json(proposal,
                    tally=proposal.final_tally))
     session.commit()
     log.info("ballot %s closed %s: %s", proposal_id, "by user %s" % closer_id if closer_id else "on time",

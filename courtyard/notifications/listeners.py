@@ -1,0 +1,75 @@
+"""Who hears of what: the notification centre listens to the domains' signals.
+
+Each receiver runs inside the sender's transaction (courtyard/signals.py) and calls the
+hook in services.py that works out the audience and adds the rows; what goes out through
+outbound channels waits for the commit. `connect()` is called once by init_app.
+"""
+from __future__ import annotations
+
+from .. import signals
+from . import services
+
+
+def _message_posted(topic, *, actor, message, **_):
+    services.message_posted(actor, topic, message)
+
+
+def _topic_status_changed(topic, *, actor, old_status, **_):
+    services.topic_status_changed(actor, topic, old_status)
+
+
+def _stakeholder_invited(invitation, *, actor, **_):
+    services.invited(actor, invitation)
+
+
+def _membership_approved(membership, *, actor, **_):
+    services.membership_approved(actor, membership)
+
+
+def _task_created(task, *, actor, **_):
+    services.task_assigned(actor, task)
+
+
+def _task_status_changed(task, *, actor, old_status, **_):
+    services.task_status_changed(actor, task, old_status)
+
+
+def _task_verified(task, *, actor, accepted, **_):
+    services.task_verified(actor, task, accepted)
+
+
+def _task_escalated(task, *, actor, escalation, **_):
+    services.task_escalated(actor, task, escalation)
+
+
+def _escalation_acknowledged(task, *, actor, escalation, **_):
+    services.task_acknowledged(actor, task, escalation)
+
+
+def _task_due_soon(task, **_):
+    services.task_reminder(task)
+
+
+def _task_overdue(task, **_):
+    services.task_overdue(task)
+
+
+RECEIVERS = {
+    signals.message_posted: _message_posted,
+    signals.topic_status_changed: _topic_status_changed,
+    signals.stakeholder_invited: _stakeholder_invited,
+    signals.membership_approved: _membership_approved,
+    signals.task_created: _task_created,
+    signals.task_status_changed: _task_status_changed,
+    signals.task_verified: _task_verified,
+    signals.task_escalated: _task_escalated,
+    signals.escalation_acknowledged: _escalation_acknowledged,
+    signals.task_due_soon: _task_due_soon,
+    signals.task_overdue: _task_overdue,
+}
+
+
+def connect() -> None:
+    """Listen to every signal in RECEIVERS (idempotent: blinker keeps one connection per receiver)."""
+    for signal, receiver in RECEIVERS.items():
+        signal.connect(receiver)
