@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import threading
 
+import engineio
 import pytest
+import socketio
 import sqlalchemy as sa
 
 from courtyard.config import normalise_database_url
@@ -19,22 +21,62 @@ from .world import build_world
 WAIT = 60  # seconds; reached only when something is broken
 
 
+class _ReadOrderEngineIO(engineio.Client):
+    """The stock Engine.IO client hands every message packet to a thread of its own
+    (engineio.Client._receive_packet: `_trigger_event("message", ..., run_async=True)`), so
+    two facts the server sent in order can reach their handlers in either order. This one
+    first passes each message to `on_read` in the receive loop's thread, in the order the
+    loop reads them; then the handlers run as usual."""
+
+    on_read = None
+
+    def _receive_packet(self, pkt):
+        if pkt.packet_type == engineio.packet.MESSAGE and self.on_read is not None:
+            self.on_read(pkt.data)
+        super()._receive_packet(pkt)
+
+
+class ReadOrderClient(socketio.Client):
+    """A python-socketio client whose Engine.IO client is _ReadOrderEngineIO."""
+
+    def _engineio_client_class(self):
+        return _ReadOrderEngineIO
+
+
+assert callable(getattr(engineio.Client, "_receive_packet", None)), "python-engineio changed: see above"
+
+
 class Peer:
-    """One python-socketio client that records the facts it receives, in arrival order."""
+    """One python-socketio client that records the facts it receives, in arrival order.
+
+    Facts are recorded in the receive loop's thread as it reads them (ReadOrderClient), not in
+    the handler threads python-socketio starts, which may run in any order."""
+
+    RECORDED = ("message.posted", "message.hidden", "presence.changed", "typing")
 
     def __init__(self, server, token: str | None, *, headers: dict | None = None, transports=("websocket",)):
-        import socketio
         self.url = server.url
         self.token = token
         self.headers = headers or {}
         self.transports = list(transports)
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = ReadOrderClient(reconnection=False)
+        self.sio.eio.on_read = self._read
         self.cond = threading.Condition()
+        self.recorded = set(self.RECORDED)
         self.posted: list[dict] = []
         self.facts: list[tuple[str, dict]] = []
-        self.sio.on("message.posted", lambda m: self._record("message.posted", m))
-        for name in ("message.hidden", "presence.changed", "typing"):
-            self.sio.on(name, lambda p, name=name: self._record(name, p))
+
+    def record(self, *names: str) -> "Peer":
+        """Record these facts too."""
+        self.recorded.update(names)
+        return self
+
+    def _read(self, data) -> None:
+        if not isinstance(data, str):
+            return  # a binary attachment: no fact carries one
+        pkt = socketio.packet.Packet(encoded_packet=data)
+        if pkt.packet_type == socketio.packet.EVENT and pkt.data and pkt.data[0] in self.recorded:
+            self._record(pkt.data[0], pkt.data[1] if len(pkt.data) > 1 else None)
 
     def _record(self, name: str, payload) -> None:
         with self.cond:

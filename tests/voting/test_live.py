@@ -27,8 +27,7 @@ VOTERS = 200
 
 
 def record(peer, *names):
-    for name in names:
-        peer.sio.on(name, lambda payload, name=name: peer._record(name, payload))
+    peer.record(*names)
 
 
 def get(server, path, token):
