@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run serve test install install-dev vendor translations babel-extract bench clean
+.PHONY: run serve test lint install install-dev vendor translations babel-extract bench clean
 
 run: install vendor translations
 	$(FLASK) init-db
@@ -14,8 +14,12 @@ run: install vendor translations
 serve: install vendor translations
 	$(BIN)/python wsgi.py
 
-test: install-dev vendor translations
+test: install-dev vendor translations lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The layering of courtyard/ (.importlinter, docs/architecture.md).
+lint: install-dev
+	$(BIN)/lint-imports --no-logo
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'

@@ -27,6 +27,8 @@ def on_commit(fn: Callable[..., Any], *args: Any, key: Hashable | None = None,
               session: Session | None = None) -> None:
     """Call `fn(*args)` once `session` (default: db.session) commits; never if it rolls back."""
     session = session if session is not None else db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL still drops what was queued
     queue: dict = session.info.setdefault(_KEY, {})
     queue.setdefault(key if key is not None else object(), (fn, args))
 

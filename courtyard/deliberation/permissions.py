@@ -7,7 +7,8 @@ from ..extensions import db
 from ..places import permissions as places
 from ..places.models import (CommunityStaff, Courtyard, Membership, MembershipStatus, OrganizationMember,
                              Role)
-from .models import Message, Topic, TopicInvitation, TopicStatus
+from ..uploads.permissions import attachment
+from .models import Message, Topic, TopicInvitation, TopicPhoto, TopicStatus
 
 CLOSED_STATES = (TopicStatus.closed, TopicStatus.withdrawn, TopicStatus.merged)
 
@@ -132,3 +133,11 @@ def topic_readers(topic: Topic) -> sa.Select:
             TopicInvitation, TopicInvitation.organization_id == OrganizationMember.organization_id).where(
             TopicInvitation.topic_id == topic.id),
     )
+
+
+@attachment("topic")
+def photo_on_visible_topic(user, upload_id: int) -> bool:
+    """A topic's photos: whoever may read the topic."""
+    attached = visible_topics(user).where(
+        Topic.id.in_(sa.select(TopicPhoto.topic_id).where(TopicPhoto.upload_id == upload_id)))
+    return bool(db.session.scalar(sa.select(sa.exists(attached.with_only_columns(Topic.id)))))

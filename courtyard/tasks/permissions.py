@@ -16,7 +16,8 @@ from ..deliberation.models import Topic
 from ..extensions import db
 from ..places import permissions as places
 from ..places.models import OrganizationMember, OrgKind, Organization, Role
-from .models import Escalation, EscalationTarget, Task
+from ..uploads.permissions import attachment
+from .models import Escalation, EscalationTarget, Task, TaskPhoto, TaskUpdate
 
 
 def _visible_clause(user):
@@ -155,3 +156,12 @@ def can_read_audit(user) -> bool:
 
 def organization_staff(org_id: int) -> sa.Select:
     return sa.select(OrganizationMember.user_id).where(OrganizationMember.organization_id == org_id)
+
+
+@attachment("task")
+def photo_on_visible_task(user, upload_id: int) -> bool:
+    """Photos of a task's timeline (the finished work): whoever may see the task."""
+    task_ids = sa.select(TaskUpdate.task_id).join(TaskPhoto, TaskPhoto.update_id == TaskUpdate.id).where(
+        TaskPhoto.upload_id == upload_id)
+    attached = visible_tasks(user).where(Task.id.in_(task_ids))
+    return bool(db.session.scalar(sa.select(sa.exists(attached.with_only_columns(Task.id)))))

@@ -1,11 +1,31 @@
-"""Who may see an uploaded photo. Later domains (task updates, …) add their clauses here."""
+"""Who may see an uploaded photo: its owner, and whoever may see what it is attached to.
+
+Uploads sit below the domains that attach photos (topics, task updates …), so each of
+those says, with `@attachment`, how to find the things a photo is attached to that a
+person may see; this module asks them all and knows none of them.
+"""
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import Callable
 
-from ..extensions import db
 from ..places import permissions as places
 from .models import Upload
+
+# (user, upload id) -> True if the photo is attached to something the user may see
+AttachmentCheck = Callable[[object, int], bool]
+_attachments: dict[str, AttachmentCheck] = {}
+
+
+def attachment(kind: str):
+    """Register how a domain's attachments make a photo visible: `@attachment("topic")`."""
+    def register(check: AttachmentCheck) -> AttachmentCheck:
+        _attachments[kind] = check
+        return check
+    return register
+
+
+def attachment_kinds() -> list[str]:
+    return sorted(_attachments)
 
 
 def can_view_upload(user, upload: Upload) -> bool:
@@ -14,20 +34,4 @@ def can_view_upload(user, upload: Upload) -> bool:
         return False
     if upload.owner_id == user.id:
         return True
-    from ..deliberation import permissions as deliberation
-    from ..deliberation.models import Topic, TopicPhoto
-    attached = deliberation.visible_topics(user).where(
-        Topic.id.in_(sa.select(TopicPhoto.topic_id).where(TopicPhoto.upload_id == upload.id)))
-    if db.session.scalar(sa.select(sa.exists(attached.with_only_columns(Topic.id)))):
-        return True
-    return _on_a_visible_task(user, upload)
-
-
-def _on_a_visible_task(user, upload: Upload) -> bool:
-    """Photos of a task's timeline (the finished work): whoever may see the task."""
-    from ..tasks import permissions as tasks
-    from ..tasks.models import Task, TaskPhoto, TaskUpdate
-    task_ids = sa.select(TaskUpdate.task_id).join(TaskPhoto, TaskPhoto.update_id == TaskUpdate.id).where(
-        TaskPhoto.upload_id == upload.id)
-    attached = tasks.visible_tasks(user).where(Task.id.in_(task_ids))
-    return bool(db.session.scalar(sa.select(sa.exists(attached.with_only_columns(Task.id)))))
+    return any(check(user, upload.id) for check in _attachments.values())
