@@ -1,6 +1,7 @@
 """The /api/v1 blueprint and the few helpers every JSON route uses."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..validation import unstorable
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # endpoint -> documentation, read by courtyard/api/openapi.py
-DOCS: dict[str, dict[str, Any]] = {}
+DOCS: dict[str, RouteDoc] = {}
 
 
 class Body(BaseModel):
@@ -26,15 +27,60 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+@dataclass(frozen=True)
+class File:
+    """An answer that is a file download, not JSON: its media types."""
+
+    media_types: tuple[str, ...]
+    description: str = "A file"
+
+
+@dataclass(frozen=True)
+class Required:
+    """In doc(params=...): a parameter the route refuses to go without (422 naming it)."""
+
+    type: Any
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    params: dict[str, Any]
+    response: type[BaseModel] | File | None
+    status: int
+    also: tuple[int, ...]
+    errors: tuple[int, ...]
+    tag: str | None
+    auth: bool
+    paginated: bool
+    content_type: str
+
+
 def doc(*, body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-        status: int = 200, tag: str | None = None, auth: bool = True, paginated: bool = False,
-        content_type: str = "application/json"):
-    """Describe a route for the OpenAPI document. The route list itself comes from the URL map."""
+        params: dict[str, Any] | None = None, response: type[BaseModel] | File | None = None,
+        status: int = 200, also: tuple[int, ...] = (), errors: tuple[int, ...] = (), tag: str | None = None,
+        auth: bool = True, paginated: bool = False, content_type: str = "application/json"):
+    """Describe a route for the OpenAPI document; the route list itself comes from the URL map.
+
+    `body` and `query` are the models the route parses (parse_body, parse_query). `params`
+    documents the type of query fields the model takes as text for the service to check, by
+    name as sent (`{"from": date}`). `response` is the model of the answer — of each item
+    when `paginated` ({"items", "page", "per_page", "total"}) — or a `File`; a 204 has none.
+    `status` is the success status, `also` other success statuses with the same answer,
+    `errors` the error statuses beyond those every such route may answer (401 unless
+    `auth=False`, 400 and 422 with a body, 422 with a query, 404 with an id in the path).
+    """
+    if query is not None and params:
+        names = {f.alias or n for n, f in query.model_fields.items()}
+        if unknown := set(params) - names:
+            raise TypeError(f"{query.__name__} reads no query parameter {sorted(unknown)}")
+
     def deco(fn):
-        DOCS[f"{bp.name}.{fn.__name__}"] = {"body": body, "query": query, "status": status,
-                                            "tag": tag, "auth": auth, "paginated": paginated,
-                                            "content_type": content_type,
-                                            "summary": (fn.__doc__ or "").strip().splitlines()[0:1]}
+        DOCS[f"{bp.name}.{fn.__name__}"] = RouteDoc(
+            body=body, query=query, params=dict(params or {}), response=response, status=status,
+            also=tuple(also), errors=tuple(errors), tag=tag, auth=auth, paginated=paginated,
+            content_type=content_type)
         return fn
     return deco
 

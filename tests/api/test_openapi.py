@@ -58,7 +58,7 @@ def test_operation_ids_are_unique_and_path_parameters_typed(document):
     assert len(ids) == len(set(ids))
     op = document["paths"]["/api/v1/courtyards/{courtyard_id}"]["get"]
     assert op["parameters"] == [{"name": "courtyard_id", "in": "path", "required": True,
-                                 "schema": {"type": "integer"}}]
+                                 "schema": {"type": "integer", "minimum": 0}}]
 
 
 def resolve(document, schema):
