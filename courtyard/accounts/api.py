@@ -5,8 +5,11 @@ from flask import g, jsonify, request
 from flask_login import current_user
 
 from ..api.core import Body, bp, doc, login_required, parse_body
+from ..api.schemas import Ok
 from ..places.payloads import me_json, user_json
+from ..places.schemas import MeOut
 from . import services
+from .schemas import TokenOut
 
 
 class TokenBody(Body):
@@ -15,7 +18,7 @@ class TokenBody(Body):
 
 
 @bp.post("/auth/token")
-@doc(body=TokenBody, status=201, tag="auth", auth=False)
+@doc(body=TokenBody, response=TokenOut, status=201, errors=(429,), tag="auth", auth=False)
 def create_token():
     """Exchange a login and password for a bearer token."""
     body = parse_body(TokenBody)
@@ -25,7 +28,7 @@ def create_token():
 
 
 @bp.delete("/auth/token")
-@doc(tag="auth")
+@doc(response=Ok, tag="auth")
 @login_required
 def revoke_token():
     """Revoke the bearer token this request carries."""
@@ -36,7 +39,7 @@ def revoke_token():
 
 
 @bp.get("/me")
-@doc(tag="people")
+@doc(response=MeOut, tag="people")
 @login_required
 def me():
     """The caller, with memberships and roles."""

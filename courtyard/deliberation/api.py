@@ -7,10 +7,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
+from ..api.schemas import items_of
 from ..extensions import db
 from ..places import services as places
 from . import payloads, permissions, services
 from .models import CATEGORY_LABELS, Topic, TopicSupport
+from .schemas import MESSAGE_PARAMS, TOPIC_PARAMS, CategoriesOut, MessageOut, MyTopicOut
 
 
 class TopicBody(Body):
@@ -47,14 +49,14 @@ def topic_for_me(topic: Topic, supported: bool | None = None) -> dict:
 
 
 @bp.get("/categories")
-@doc(tag="topics", auth=False)
+@doc(response=CategoriesOut, tag="topics", auth=False)
 def list_categories():
     """The topic categories, labelled in the caller's language."""
     return jsonify([payloads.category_json(code) for code in CATEGORY_LABELS])
 
 
 @bp.get("/courtyards/<int:courtyard_id>/topics")
-@doc(tag="topics", query=TopicQuery, paginated=True)
+@doc(query=TopicQuery, params=TOPIC_PARAMS, response=MyTopicOut, paginated=True, tag="topics")
 @login_required
 def list_topics(courtyard_id):
     """A courtyard's topics, pinned first, then by latest activity; filter by status and category."""
@@ -68,7 +70,7 @@ def list_topics(courtyard_id):
 
 
 @bp.post("/courtyards/<int:courtyard_id>/topics")
-@doc(tag="topics", body=TopicBody, status=201)
+@doc(body=TopicBody, response=MyTopicOut, status=201, errors=(403,), tag="topics")
 @login_required
 def create_topic(courtyard_id):
     """Raise a topic (议题) in a courtyard, optionally with photos from POST /uploads."""
@@ -81,7 +83,7 @@ def create_topic(courtyard_id):
 
 
 @bp.get("/topics/<int:topic_id>")
-@doc(tag="topics")
+@doc(response=MyTopicOut, tag="topics")
 @login_required
 def get_topic(topic_id):
     """One topic, with its support count and whether the caller supports it."""
@@ -89,7 +91,7 @@ def get_topic(topic_id):
 
 
 @bp.patch("/topics/<int:topic_id>")
-@doc(tag="topics", body=StatusBody)
+@doc(body=StatusBody, response=MyTopicOut, errors=(403, 409), tag="topics")
 @login_required
 def update_topic(topic_id):
     """Move a topic along (moderators); its author may withdraw it."""
@@ -100,7 +102,7 @@ def update_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/support")
-@doc(tag="topics")
+@doc(response=MyTopicOut, errors=(403, 409), tag="topics")
 @login_required
 def support_topic(topic_id):
     """我也遇到: count me among those who have this problem too (idempotent)."""
@@ -110,7 +112,7 @@ def support_topic(topic_id):
 
 
 @bp.get("/topics/<int:topic_id>/messages")
-@doc(tag="messages", query=MessagesQuery)
+@doc(query=MessagesQuery, params=MESSAGE_PARAMS, response=items_of(MessageOut), tag="messages")
 @login_required
 def list_messages(topic_id):
     """Messages with id > `after` in ascending id order, at most `limit` (default 100, max 500)."""
@@ -121,7 +123,7 @@ def list_messages(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/messages")
-@doc(tag="messages", body=MessageBody, status=201)
+@doc(body=MessageBody, response=MessageOut, status=201, also=(200,), errors=(403, 409, 429), tag="messages")
 @login_required
 def post_message(topic_id):
     """Post to a topic's discussion; a repeated client_id returns the first message (200)."""

@@ -10,11 +10,13 @@ from flask_login import current_user
 
 from ..accounts.models import User
 from ..api.core import Body, bp, doc, login_required, paginate, parse_body, require
+from ..api.schemas import items_of
 from ..dbtypes import iso
 from ..extensions import db
 from ..places import services as places
 from . import moderation, payloads, permissions, services
 from .models import BlockedWord, MessageReport, TopicInvitation
+from .schemas import BlockedWordOut, InvitationOut, MessageOut, MyReportOut, ReportOut, TopicOut
 
 
 class ReportBody(Body):
@@ -74,7 +76,7 @@ def blocked_word_json(w: BlockedWord) -> dict:
 # --- messages and reports ------------------------------------------------------------------
 
 @bp.post("/messages/<int:message_id>/hide")
-@doc(tag="moderation")
+@doc(response=MessageOut, errors=(403,), tag="moderation")
 @login_required
 def hide_message(message_id):
     """Hide a message for everyone (moderators); it disappears live (message.hidden)."""
@@ -83,7 +85,7 @@ def hide_message(message_id):
 
 
 @bp.post("/messages/<int:message_id>/unhide")
-@doc(tag="moderation")
+@doc(response=MessageOut, errors=(403,), tag="moderation")
 @login_required
 def unhide_message(message_id):
     """Show a hidden message again (moderators)."""
@@ -92,7 +94,7 @@ def unhide_message(message_id):
 
 
 @bp.post("/messages/<int:message_id>/reports")
-@doc(tag="moderation", body=ReportBody, status=201)
+@doc(body=ReportBody, response=MyReportOut, status=201, errors=(403, 409), tag="moderation")
 @login_required
 def report_message(message_id):
     """Report someone else's message to the moderators, once; 409 the second time."""
@@ -103,7 +105,7 @@ def report_message(message_id):
 
 
 @bp.get("/courtyards/<int:courtyard_id>/reports")
-@doc(tag="moderation", paginated=True)
+@doc(response=ReportOut, paginated=True, errors=(403,), tag="moderation")
 @login_required
 def list_reports(courtyard_id):
     """Open reports on a courtyard's messages, oldest first (moderators)."""
@@ -112,7 +114,7 @@ def list_reports(courtyard_id):
 
 
 @bp.post("/reports/<int:report_id>/resolve")
-@doc(tag="moderation", body=ResolveBody)
+@doc(body=ResolveBody, response=ReportOut, errors=(403, 409), tag="moderation")
 @login_required
 def resolve_report(report_id):
     """Deal with a report (and the message's other open reports); `hide: true` also hides the message."""
@@ -130,7 +132,7 @@ def _moderated_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/lock")
-@doc(tag="moderation")
+@doc(response=TopicOut, errors=(403,), tag="moderation")
 @login_required
 def lock_topic(topic_id):
     """Lock a topic: no new messages (moderators)."""
@@ -138,7 +140,7 @@ def lock_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/unlock")
-@doc(tag="moderation")
+@doc(response=TopicOut, errors=(403,), tag="moderation")
 @login_required
 def unlock_topic(topic_id):
     """Unlock a topic (moderators)."""
@@ -146,7 +148,7 @@ def unlock_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/pin")
-@doc(tag="moderation")
+@doc(response=TopicOut, errors=(403,), tag="moderation")
 @login_required
 def pin_topic(topic_id):
     """Pin a topic to the top of its courtyard's list (moderators)."""
@@ -154,7 +156,7 @@ def pin_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/unpin")
-@doc(tag="moderation")
+@doc(response=TopicOut, errors=(403,), tag="moderation")
 @login_required
 def unpin_topic(topic_id):
     """Unpin a topic (moderators)."""
@@ -162,7 +164,7 @@ def unpin_topic(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/merge")
-@doc(tag="moderation", body=MergeBody)
+@doc(body=MergeBody, response=TopicOut, errors=(403, 409), tag="moderation")
 @login_required
 def merge_topic(topic_id):
     """Merge a duplicate topic into another of the same courtyard (moderators); returns the merged one."""
@@ -175,7 +177,7 @@ def merge_topic(topic_id):
 # --- stakeholders (进院解题) -----------------------------------------------------------------
 
 @bp.get("/topics/<int:topic_id>/invitations")
-@doc(tag="stakeholders")
+@doc(response=items_of(InvitationOut), tag="stakeholders")
 @login_required
 def list_invitations(topic_id):
     """Who was brought into the topic (every reader of it may see this)."""
@@ -184,7 +186,7 @@ def list_invitations(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/invitations")
-@doc(tag="stakeholders", body=InvitationBody, status=201)
+@doc(body=InvitationBody, response=InvitationOut, status=201, errors=(403, 409), tag="stakeholders")
 @login_required
 def create_invitation(topic_id):
     """Invite an organization (`organization_id`) or the community's staff (`community: true`) into a topic."""
@@ -196,7 +198,7 @@ def create_invitation(topic_id):
 
 
 @bp.delete("/topics/<int:topic_id>/invitations/<int:invitation_id>")
-@doc(tag="stakeholders", status=204)
+@doc(status=204, errors=(403,), tag="stakeholders")
 @login_required
 def delete_invitation(topic_id, invitation_id):
     """Withdraw an invitation: that organization's staff no longer see the topic."""
@@ -207,7 +209,7 @@ def delete_invitation(topic_id, invitation_id):
 
 
 @bp.get("/invited-topics")
-@doc(tag="stakeholders", paginated=True)
+@doc(response=TopicOut, paginated=True, tag="stakeholders")
 @login_required
 def list_invited_topics():
     """我的进院议题: topics the caller's organizations were invited into."""
@@ -217,7 +219,7 @@ def list_invited_topics():
 # --- blocked words (street administrators) -------------------------------------------------
 
 @bp.get("/admin/blocked-words")
-@doc(tag="admin")
+@doc(response=items_of(BlockedWordOut), errors=(403,), tag="admin")
 @login_required
 def list_blocked_words():
     """Words not allowed in topics and messages (street administrators)."""
@@ -225,7 +227,7 @@ def list_blocked_words():
 
 
 @bp.post("/admin/blocked-words")
-@doc(tag="admin", body=BlockedWordBody, status=201)
+@doc(body=BlockedWordBody, response=BlockedWordOut, status=201, errors=(403,), tag="admin")
 @login_required
 def add_blocked_word():
     """Add a blocked word (street administrators)."""
@@ -235,7 +237,7 @@ def add_blocked_word():
 
 
 @bp.delete("/admin/blocked-words/<int:word_id>")
-@doc(tag="admin", status=204)
+@doc(status=204, errors=(403,), tag="admin")
 @login_required
 def remove_blocked_word(word_id):
     """Remove a blocked word (street administrators)."""

@@ -14,6 +14,8 @@ from ..deliberation.payloads import topic_json
 from ..errors import Invalid
 from ..tasks.payloads import task_json
 from . import export, services
+from .schemas import (EXPORT_FILE, EXPORT_PARAMS, FORESIGHT_PARAMS, RANKING_PARAMS, SCOPE_PARAMS, BoardOut,
+                      ExposureOut, ForesightOut, RankingOut, RecurringActionOut, StatsOut)
 
 
 class WindowQuery(Body):
@@ -66,7 +68,7 @@ def _required_scope(q) -> str:
 
 
 @bp.get("/stats")
-@doc(query=StatsQuery, tag="insight")
+@doc(query=StatsQuery, params=SCOPE_PARAMS, response=StatsOut, errors=(403, 404), tag="insight")
 @login_required
 def stats():
     """Figures of a courtyard, a community or the street over a window (CONTRACT §4 Figures)."""
@@ -76,7 +78,7 @@ def stats():
 
 
 @bp.get("/communities/<int:community_id>/ranking")
-@doc(query=RankingQuery, tag="insight")
+@doc(query=RankingQuery, params=RANKING_PARAMS, response=RankingOut, tag="insight")
 @login_required
 def community_ranking(community_id):
     """物业服务质量榜: property companies and buildings of a community, ranked (its residents and staff)."""
@@ -87,7 +89,7 @@ def community_ranking(community_id):
 
 
 @bp.get("/communities/<int:community_id>/board")
-@doc(tag="insight")
+@doc(response=BoardOut, tag="insight")
 @login_required
 def community_board(community_id):
     """公示栏: the community's decided topics and accepted tasks, with photos before and after, and ratings."""
@@ -106,7 +108,7 @@ def _photo(community_id: int, upload_id: int) -> dict:
 
 
 @bp.get("/communities/<int:community_id>/exposure")
-@doc(tag="insight")
+@doc(response=ExposureOut, tag="insight")
 @login_required
 def community_exposure(community_id):
     """曝光台: the community's overdue tasks by organization, with each organization's latest reply."""
@@ -115,7 +117,7 @@ def community_exposure(community_id):
 
 
 @bp.get("/foresight")
-@doc(query=ForesightQuery, tag="insight")
+@doc(query=ForesightQuery, params=FORESIGHT_PARAMS, response=ForesightOut, errors=(403, 404), tag="insight")
 @login_required
 def foresight():
     """未诉先办: hot spots, recurring problems and seasonal patterns of a scope (staff)."""
@@ -125,7 +127,7 @@ def foresight():
 
 
 @bp.post("/recurring-problems/actions")
-@doc(body=RecurringActionBody, status=201, tag="insight")
+@doc(body=RecurringActionBody, response=RecurringActionOut, status=201, errors=(403, 404), tag="insight")
 @login_required
 def act_on_recurring():
     """Turn a recurring problem into a proactive topic, and with make_task a task, in one step (staff)."""
@@ -137,7 +139,7 @@ def act_on_recurring():
 
 
 @bp.get("/exports")
-@doc(query=ExportQuery, tag="insight", content_type="text/csv")
+@doc(query=ExportQuery, params=EXPORT_PARAMS, response=EXPORT_FILE, errors=(403, 404), tag="insight")
 @login_required
 def exports():
     """Topics, tasks or figures of a scope and window as CSV (UTF-8 with BOM), or all three as Excel (staff)."""

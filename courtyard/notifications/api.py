@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..api.core import Body, bp, doc, login_required, paginate, parse_query
 from ..deliberation import services as topics
 from . import payloads, services
+from .schemas import MuteOut, NotificationOut, ReadAllOut, UnreadCountOut
 
 
 class NotificationQuery(Body):
@@ -20,7 +21,7 @@ def _unread_filter(value: str | None) -> bool | None:
 
 
 @bp.get("/notifications")
-@doc(tag="notifications", query=NotificationQuery, paginated=True)
+@doc(query=NotificationQuery, response=NotificationOut, paginated=True, tag="notifications")
 @login_required
 def list_notifications():
     """My notifications, newest first; `?unread=true` for the unread ones only."""
@@ -30,7 +31,7 @@ def list_notifications():
 
 
 @bp.get("/notifications/unread-count")
-@doc(tag="notifications")
+@doc(response=UnreadCountOut, tag="notifications")
 @login_required
 def unread_count():
     """How many of my notifications are unread: {"unread": n}."""
@@ -38,7 +39,7 @@ def unread_count():
 
 
 @bp.post("/notifications/<int:notification_id>/read")
-@doc(tag="notifications")
+@doc(response=NotificationOut, tag="notifications")
 @login_required
 def read_notification(notification_id):
     """Mark one of my notifications read."""
@@ -47,7 +48,7 @@ def read_notification(notification_id):
 
 
 @bp.post("/notifications/read-all")
-@doc(tag="notifications")
+@doc(response=ReadAllOut, tag="notifications")
 @login_required
 def read_all_notifications():
     """Mark all my notifications read: {"updated": n, "unread": 0}."""
@@ -60,7 +61,7 @@ def _mute_json(topic, muted: bool) -> dict:
 
 
 @bp.post("/topics/<int:topic_id>/mute")
-@doc(tag="notifications")
+@doc(response=MuteOut, tag="notifications")
 @login_required
 def mute_topic(topic_id):
     """Stop notifications about a topic (idempotent)."""
@@ -69,7 +70,7 @@ def mute_topic(topic_id):
 
 
 @bp.delete("/topics/<int:topic_id>/mute")
-@doc(tag="notifications")
+@doc(response=MuteOut, tag="notifications")
 @login_required
 def unmute_topic(topic_id):
     """Hear about a topic again (idempotent)."""

@@ -11,9 +11,12 @@ from pydantic import Field
 from ..accounts import services as accounts
 from ..api.core import (Body, bp, doc, login_required, page_args, page_json, paginate, parse_body,
                         parse_query, require)
+from ..api.schemas import items_of
 from ..errors import Invalid, NotFound
 from . import payloads, permissions, services
 from .models import Building, Community, Courtyard, Membership, Organization, OrgKind
+from .schemas import (BuildingOut, CommunityOut, CommunityStaffOut, CourtyardDetailOut, CourtyardOut, InviteOut,
+                      MembershipOut, OrganizationMemberOut, OrganizationOut, UserOut)
 
 
 class CommunityBody(Body):
@@ -75,7 +78,7 @@ class UserQuery(Body):
 # --- administration ------------------------------------------------------------------------
 
 @bp.post("/admin/communities")
-@doc(body=CommunityBody, status=201, tag="admin")
+@doc(body=CommunityBody, response=CommunityOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_create_community():
     """Create a community (street administrators)."""
@@ -85,7 +88,7 @@ def admin_create_community():
 
 
 @bp.get("/admin/communities")
-@doc(tag="admin", paginated=True)
+@doc(response=CommunityOut, paginated=True, tag="admin")
 @login_required
 def admin_list_communities():
     """Communities the caller administers."""
@@ -93,7 +96,7 @@ def admin_list_communities():
 
 
 @bp.post("/admin/communities/<int:community_id>/buildings")
-@doc(body=BuildingBody, status=201, tag="admin")
+@doc(body=BuildingBody, response=BuildingOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_create_building(community_id):
     """Create a building with its courtyard and units."""
@@ -107,7 +110,7 @@ def admin_create_building(community_id):
 
 
 @bp.post("/admin/organizations")
-@doc(body=OrganizationBody, status=201, tag="admin")
+@doc(body=OrganizationBody, response=OrganizationOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_create_organization():
     """Create a property company or a city department (street administrators)."""
@@ -118,7 +121,7 @@ def admin_create_organization():
 
 
 @bp.post("/admin/users")
-@doc(body=UserBody, status=201, tag="admin")
+@doc(body=UserBody, response=UserOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_create_user():
     """Create an account (street administrators and community staff)."""
@@ -130,7 +133,7 @@ def admin_create_user():
 
 
 @bp.post("/admin/courtyards/<int:courtyard_id>/members")
-@doc(body=CourtyardMemberBody, status=201, tag="admin")
+@doc(body=CourtyardMemberBody, response=MembershipOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_set_courtyard_member(courtyard_id):
     """Make a person a resident, building lead or secretary of a courtyard."""
@@ -143,7 +146,7 @@ def admin_set_courtyard_member(courtyard_id):
 
 
 @bp.post("/admin/organizations/<int:org_id>/members")
-@doc(body=UserRefBody, status=201, tag="admin")
+@doc(body=UserRefBody, response=OrganizationMemberOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_add_organization_member(org_id):
     """Add a staff member to a property company or department."""
@@ -156,7 +159,7 @@ def admin_add_organization_member(org_id):
 
 
 @bp.post("/admin/communities/<int:community_id>/staff")
-@doc(body=UserRefBody, status=201, tag="admin")
+@doc(body=UserRefBody, response=CommunityStaffOut, status=201, errors=(403,), tag="admin")
 @login_required
 def admin_add_community_staff(community_id):
     """Appoint community staff (street administrators)."""
@@ -169,7 +172,7 @@ def admin_add_community_staff(community_id):
 
 
 @bp.get("/admin/communities/<int:community_id>/buildings")
-@doc(tag="admin", paginated=True)
+@doc(response=BuildingOut, paginated=True, errors=(403,), tag="admin")
 @login_required
 def admin_list_buildings(community_id):
     """Buildings of a community, with their courtyards, units and invite codes (its staff)."""
@@ -180,7 +183,7 @@ def admin_list_buildings(community_id):
 
 
 @bp.get("/admin/organizations")
-@doc(tag="admin", query=OrganizationQuery, paginated=True)
+@doc(query=OrganizationQuery, response=OrganizationOut, paginated=True, errors=(403,), tag="admin")
 @login_required
 def admin_list_organizations():
     """Property companies and city departments, optionally of one kind (staff)."""
@@ -193,7 +196,7 @@ def admin_list_organizations():
 
 
 @bp.get("/admin/users")
-@doc(tag="admin", query=UserQuery, paginated=True)
+@doc(query=UserQuery, response=UserOut, paginated=True, errors=(403,), tag="admin")
 @login_required
 def admin_search_users():
     """Accounts whose login, name or phone contains `q`, newest first (staff); phones masked as usual."""
@@ -207,7 +210,7 @@ def admin_search_users():
 # --- people and places ---------------------------------------------------------------------
 
 @bp.get("/invites/<code>")
-@doc(tag="places")
+@doc(response=InviteOut, tag="places")
 @login_required
 def get_invite(code):
     """The building an invite code belongs to, and its flats to pick from."""
@@ -219,7 +222,7 @@ def get_invite(code):
 
 
 @bp.post("/join")
-@doc(body=JoinBody, status=201, tag="places")
+@doc(body=JoinBody, response=MembershipOut, status=201, errors=(409,), tag="places")
 @login_required
 def join():
     """Ask to join a building's courtyard with its invite code; pending until approved."""
@@ -230,7 +233,7 @@ def join():
 
 
 @bp.get("/courtyards")
-@doc(tag="places", paginated=True)
+@doc(response=CourtyardOut, paginated=True, tag="places")
 @login_required
 def list_courtyards():
     """Courtyards the caller belongs to or oversees."""
@@ -239,7 +242,7 @@ def list_courtyards():
 
 
 @bp.get("/courtyards/<int:courtyard_id>")
-@doc(tag="places")
+@doc(response=CourtyardDetailOut, tag="places")
 @login_required
 def get_courtyard(courtyard_id):
     """A courtyard with its building, community, member and online counts."""
@@ -248,7 +251,7 @@ def get_courtyard(courtyard_id):
 
 
 @bp.get("/courtyards/<int:courtyard_id>/pending")
-@doc(tag="places")
+@doc(response=items_of(MembershipOut), errors=(403,), tag="places")
 @login_required
 def list_pending(courtyard_id):
     """Join requests waiting for the building lead or secretary."""
@@ -258,7 +261,7 @@ def list_pending(courtyard_id):
 
 
 @bp.post("/memberships/<int:membership_id>/decision")
-@doc(body=DecisionBody, tag="places")
+@doc(body=DecisionBody, response=MembershipOut, errors=(403, 409), tag="places")
 @login_required
 def decide_membership(membership_id):
     """Approve or reject a join request."""
@@ -271,7 +274,7 @@ def decide_membership(membership_id):
 
 
 @bp.get("/buildings/<int:building_id>")
-@doc(tag="places")
+@doc(response=BuildingOut, tag="places")
 @login_required
 def get_building(building_id):
     """A building and its units (staff of its community)."""

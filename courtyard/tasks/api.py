@@ -9,11 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
+from ..api.schemas import items_of
 from ..deliberation import services as topics
 from ..places import services as places
 from ..places.models import Community
 from . import payloads, permissions, services
 from .models import Escalation, Task
+from .schemas import AUDIT_PARAMS, TASK_PARAMS, AuditEntryOut, EscalationOut, MyTaskOut, PolicyOut, TaskOut
 
 
 class TaskBody(Body):
@@ -83,7 +85,7 @@ def _task(task: Task, status: int = 200):
 # --- dispatching ---------------------------------------------------------------------------
 
 @bp.post("/topics/<int:topic_id>/tasks")
-@doc(tag="tasks", body=TaskBody, status=201)
+@doc(body=TaskBody, response=MyTaskOut, status=201, errors=(403, 409), tag="tasks")
 @login_required
 def create_topic_task(topic_id):
     """Dispatch a topic to an organization as a task (moderators, community staff)."""
@@ -96,7 +98,7 @@ def create_topic_task(topic_id):
 
 
 @bp.post("/proposals/<int:proposal_id>/tasks")
-@doc(tag="tasks", body=TaskBody, status=201)
+@doc(body=TaskBody, response=MyTaskOut, status=201, errors=(403, 409), tag="tasks")
 @login_required
 def create_proposal_task(proposal_id):
     """Turn an adopted proposal into a task for an organization (moderators, community staff)."""
@@ -112,7 +114,7 @@ def create_proposal_task(proposal_id):
 # --- reading -------------------------------------------------------------------------------
 
 @bp.get("/tasks")
-@doc(tag="tasks", query=TaskQuery, paginated=True)
+@doc(query=TaskQuery, params=TASK_PARAMS, response=TaskOut, paginated=True, tag="tasks")
 @login_required
 def list_tasks():
     """Tasks the caller may see, most urgent first (overdue, then due soonest); filter by status,
@@ -125,7 +127,7 @@ def list_tasks():
 
 
 @bp.get("/tasks/<int:task_id>")
-@doc(tag="tasks")
+@doc(response=MyTaskOut, tag="tasks")
 @login_required
 def get_task(task_id):
     """One task with its timeline, escalations, `overdue`, `escalation_level`, ratings and the caller's rating."""
@@ -133,7 +135,7 @@ def get_task(task_id):
 
 
 @bp.get("/topics/<int:topic_id>/tasks")
-@doc(tag="tasks")
+@doc(response=items_of(MyTaskOut), tag="tasks")
 @login_required
 def topic_tasks(topic_id):
     """The tasks made from a topic, oldest first."""
@@ -145,7 +147,7 @@ def topic_tasks(topic_id):
 # --- the lifecycle -------------------------------------------------------------------------
 
 @bp.post("/tasks/<int:task_id>/updates")
-@doc(tag="tasks", body=UpdateBody, status=201)
+@doc(body=UpdateBody, response=MyTaskOut, status=201, errors=(403, 409), tag="tasks")
 @login_required
 def post_update(task_id):
     """The assignee organization's staff move the task forward or add a note; `done` needs a note
@@ -158,7 +160,7 @@ def post_update(task_id):
 
 
 @bp.post("/tasks/<int:task_id>/verification")
-@doc(tag="tasks", body=VerificationBody)
+@doc(body=VerificationBody, response=MyTaskOut, errors=(403, 409), tag="tasks")
 @login_required
 def verify_task(task_id):
     """Accept the work (verified) or reopen it: the topic's author, the secretary or the building lead."""
@@ -170,7 +172,7 @@ def verify_task(task_id):
 
 
 @bp.post("/tasks/<int:task_id>/ratings")
-@doc(tag="tasks", body=RatingBody, status=201)
+@doc(body=RatingBody, response=MyTaskOut, status=201, also=(200,), errors=(403, 409), tag="tasks")
 @login_required
 def rate_task(task_id):
     """满意 / 基本满意 / 不满意 (members of the courtyard, once each; 200 when it replaces the earlier one)."""
@@ -182,7 +184,7 @@ def rate_task(task_id):
 
 
 @bp.post("/tasks/<int:task_id>/escalations")
-@doc(tag="tasks", body=EscalationBody, status=201)
+@doc(body=EscalationBody, response=MyTaskOut, status=201, errors=(403, 409), tag="tasks")
 @login_required
 def escalate_task(task_id):
     """吹哨: raise the task's escalation level, with a reason, or call in a department (`to_org_id`)."""
@@ -196,7 +198,7 @@ def escalate_task(task_id):
 # --- escalations (报到) ----------------------------------------------------------------------
 
 @bp.get("/escalations")
-@doc(tag="escalations", query=EscalationQuery, paginated=True)
+@doc(query=EscalationQuery, response=EscalationOut, paginated=True, tag="escalations")
 @login_required
 def list_escalations():
     """Escalations addressed to the caller (scope=mine, default) or of every task they see (scope=all);
@@ -208,7 +210,7 @@ def list_escalations():
 
 
 @bp.post("/escalations/<int:escalation_id>/acknowledgement")
-@doc(tag="escalations", body=AcknowledgementBody)
+@doc(body=AcknowledgementBody, response=EscalationOut, errors=(403, 409), tag="escalations")
 @login_required
 def acknowledge_escalation(escalation_id):
     """报到: the receiving side acknowledges an escalation; the time it took is recorded."""
@@ -228,7 +230,7 @@ def _policy_json(community_id: int | None) -> dict:
 
 
 @bp.get("/communities/<int:community_id>/task-policy")
-@doc(tag="tasks")
+@doc(response=PolicyOut, errors=(403,), tag="tasks")
 @login_required
 def get_community_policy(community_id):
     """A community's service times and service clock (its staff; street administrators)."""
@@ -238,7 +240,7 @@ def get_community_policy(community_id):
 
 
 @bp.put("/communities/<int:community_id>/task-policy")
-@doc(tag="tasks", body=PolicyBody)
+@doc(body=PolicyBody, response=PolicyOut, errors=(403,), tag="tasks")
 @login_required
 def put_community_policy(community_id):
     """Set a community's service clock and service times (null hours: the street's default)."""
@@ -252,7 +254,7 @@ def put_community_policy(community_id):
 
 
 @bp.get("/task-policy")
-@doc(tag="tasks")
+@doc(response=PolicyOut, errors=(403,), tag="tasks")
 @login_required
 def get_street_policy():
     """The street's default service times and service clock (street administrators)."""
@@ -261,7 +263,7 @@ def get_street_policy():
 
 
 @bp.put("/task-policy")
-@doc(tag="tasks", body=PolicyBody)
+@doc(body=PolicyBody, response=PolicyOut, errors=(403,), tag="tasks")
 @login_required
 def put_street_policy():
     """Set the street's defaults (street administrators)."""
@@ -276,7 +278,7 @@ def put_street_policy():
 # --- the audit log --------------------------------------------------------------------------
 
 @bp.get("/audit")
-@doc(tag="audit", query=AuditQuery, paginated=True)
+@doc(query=AuditQuery, params=AUDIT_PARAMS, response=AuditEntryOut, paginated=True, errors=(403,), tag="audit")
 @login_required
 def list_audit():
     """The append-only audit log, newest first, filtered by actor, action, subject and date range

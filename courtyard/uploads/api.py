@@ -9,6 +9,7 @@ from pydantic import Field
 from ..api.core import Body, bp, doc, login_required
 from ..errors import BadRequest
 from . import services
+from .schemas import UploadOut
 
 
 class UploadForm(Body):
@@ -17,7 +18,7 @@ class UploadForm(Body):
 
 
 @bp.post("/uploads")
-@doc(body=UploadForm, status=201, tag="uploads", content_type="multipart/form-data")
+@doc(body=UploadForm, response=UploadOut, status=201, errors=(413,), tag="uploads", content_type="multipart/form-data")
 @login_required
 def create_upload():
     """Upload one photo (multipart field `file`); its type is read from the content → {"id", "url"}."""

@@ -11,6 +11,7 @@ from ..api.core import Body, bp, doc, login_required, paginate, parse_body, requ
 from ..deliberation import services as deliberation
 from . import payloads, permissions, services
 from .models import Proposal
+from .schemas import ProposalOut, TallyOut, TurnoutOut, VoteOut
 
 
 class ProposalBody(Body):
@@ -39,7 +40,7 @@ def _participant_json(p: services.Participant) -> dict:
 
 
 @bp.get("/topics/<int:topic_id>/proposals")
-@doc(tag="voting", paginated=True)
+@doc(response=ProposalOut, paginated=True, tag="voting")
 @login_required
 def list_proposals(topic_id):
     """A topic's proposals, oldest first, each with its live or final tally."""
@@ -50,7 +51,7 @@ def list_proposals(topic_id):
 
 
 @bp.post("/topics/<int:topic_id>/proposals")
-@doc(tag="voting", body=ProposalBody, status=201)
+@doc(body=ProposalBody, response=ProposalOut, status=201, errors=(403,), tag="voting")
 @login_required
 def create_proposal(topic_id):
     """Put a proposal (方案) into a topic: status `draft` until the secretary opens a ballot."""
@@ -62,7 +63,7 @@ def create_proposal(topic_id):
 
 
 @bp.get("/proposals/<int:proposal_id>")
-@doc(tag="voting")
+@doc(response=ProposalOut, tag="voting")
 @login_required
 def get_proposal(proposal_id):
     """A proposal with its tally, the caller's own vote (`my_vote`) and what the caller may do."""
@@ -71,7 +72,7 @@ def get_proposal(proposal_id):
 
 
 @bp.post("/proposals/<int:proposal_id>/ballot")
-@doc(tag="voting", body=BallotBody)
+@doc(body=BallotBody, response=ProposalOut, errors=(403, 409), tag="voting")
 @login_required
 def open_ballot(proposal_id):
     """Open a proposal as a ballot (moderators): rule, deadline, secrecy, quorum. The roll is fixed now."""
@@ -84,7 +85,7 @@ def open_ballot(proposal_id):
 
 
 @bp.post("/proposals/<int:proposal_id>/votes")
-@doc(tag="voting", body=VoteBody, status=201)
+@doc(body=VoteBody, response=VoteOut, status=201, also=(200,), errors=(403, 409), tag="voting")
 @login_required
 def cast_vote(proposal_id):
     """Vote yes, no or abstain: 201, or 200 when it replaces an earlier vote. The answer carries the tally."""
@@ -96,7 +97,7 @@ def cast_vote(proposal_id):
 
 
 @bp.get("/proposals/<int:proposal_id>/tally")
-@doc(tag="voting")
+@doc(response=TallyOut, errors=(409,), tag="voting")
 @login_required
 def get_tally(proposal_id):
     """The tally: counts, eligible, participation, quorum_met, passing (and the thresholds behind them)."""
@@ -105,7 +106,7 @@ def get_tally(proposal_id):
 
 
 @bp.post("/proposals/<int:proposal_id>/close")
-@doc(tag="voting")
+@doc(response=TallyOut, errors=(403, 409), tag="voting")
 @login_required
 def close_ballot(proposal_id):
     """Close a ballot early (moderators); the answer is the final tally. Closing at `closes_at` is automatic."""
@@ -116,7 +117,7 @@ def close_ballot(proposal_id):
 
 
 @bp.get("/proposals/<int:proposal_id>/turnout")
-@doc(tag="voting")
+@doc(response=TurnoutOut, errors=(403,), tag="voting")
 @login_required
 def get_turnout(proposal_id):
     """The roll and who took part (moderators; everyone for an open ballot). Never a secret ballot's choices."""

@@ -1,0 +1,130 @@
+"""Response models of proposals, tallies and votes: what courtyard/voting/payloads.py builds."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from ..api.schemas import Out, sometimes
+from ..deliberation.schemas import AuthorOut
+from .models import Choice, ProposalStatus, Rule
+
+Fraction = str  # "2/3", "1/2", "0": exact, as text
+
+
+class ChoiceCounts(Out):
+    yes: int
+    no: int
+    abstain: int
+
+
+class ChoiceAreas(Out):
+    yes: float
+    no: float
+    abstain: float
+
+
+class MeasureOut(Out):
+    people: int
+    households: int
+    area_m2: float
+
+
+class ThresholdOut(Out):
+    kind: Literal["participation", "approval"]
+    measure: Literal["people", "households", "area"]
+    need: Fraction = Field(description="The fraction to reach, e.g. 2/3")
+    strict: bool = Field(description="More than `need`, not just as much")
+    have: float
+    of: float
+    met: bool
+    short: float = sometimes("Participation only: how much more `have` needs (0 when met)")
+    target: float = sometimes("Participation only: the least `have` that meets it")
+
+
+class TallyOut(Out):
+    proposal_id: int
+    status: ProposalStatus
+    rule: Rule
+    secret: bool
+    counts: ChoiceCounts
+    area_m2: ChoiceAreas = Field(description="The area behind each choice")
+    eligible: MeasureOut
+    participation: MeasureOut
+    quorum: Fraction
+    quorum_met: bool
+    passing: bool
+    thresholds: list[ThresholdOut]
+    closes_at: datetime | None
+    seq: int = Field(description="Higher in newer tallies")
+
+
+class MyVoteOut(Out):
+    proposal_id: int
+    choice: Choice | None = Field(description="Null for a household member's vote in a secret ballot")
+    by_me: bool
+    cast_for: AuthorOut
+    assisted: bool
+    assisted_by: AuthorOut | None
+    witness: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProposalOut(Out):
+    id: int
+    topic_id: int
+    courtyard_id: int
+    title: str
+    body: str
+    author: AuthorOut
+    status: ProposalStatus
+    rule: Rule | None
+    secret: bool
+    quorum: Fraction | None
+    opened_at: datetime | None
+    opened_by: AuthorOut | None
+    closes_at: datetime | None
+    closed_at: datetime | None
+    closed_by: AuthorOut | None
+    closed_automatically: bool
+    created_at: datetime
+    updated_at: datetime
+    tally: TallyOut | None = Field(description="Live, or final once closed; null for a draft")
+    my_vote: MyVoteOut | None = Field(description="The vote that counts for the caller")
+    on_roll: bool
+    can_vote: bool
+    can_manage: bool
+    can_assist: bool
+
+
+class VoteOut(Out):
+    proposal_id: int
+    choice: Choice
+    replaced: bool = Field(description="It replaced the caller's (or their household's) earlier vote")
+    assisted: bool
+    witness: str | None
+    updated_at: datetime
+    tally: TallyOut
+
+
+class TurnoutUnit(Out):
+    id: int
+    label: str
+    area_m2: float
+
+
+class ParticipantOut(Out):
+    user: AuthorOut | None = Field(description="Null for a flat no one on the roll can vote for")
+    unit: TurnoutUnit | None
+    is_owner: bool
+    took_part: bool
+    assisted: bool
+    choice: Choice | None = Field(description="Only in an open ballot")
+
+
+class TurnoutOut(Out):
+    proposal_id: int
+    secret: bool
+    items: list[ParticipantOut]
