@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, current_app
 
 from .extensions import db, socketio
 
@@ -50,7 +50,6 @@ def run_due(app: Flask | None = None) -> dict[str, object]:
 
     Returns what each job returned (or the exception it raised), by name.
     """
-    from flask import current_app
     app = app or current_app._get_current_object()
     results: dict[str, object] = {}
     for job in list(_jobs.values()):

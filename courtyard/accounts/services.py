@@ -10,9 +10,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import clock
+from .. import audit, clock
 from ..errors import Forbidden, Invalid, RateLimited, Unauthenticated
 from ..extensions import db
+from ..places import permissions
+from ..places import services as places
 from ..validation import Fields
 from . import throttle
 from .models import ApiToken, User
@@ -80,7 +82,6 @@ def new_user(*, login, password, display_name, phone=None, is_street_admin=False
 
 def create_user(actor, *, login, password, display_name, phone=None) -> User:
     """An administrator creates an account. Raises Forbidden, Invalid."""
-    from ..places import permissions
     if not permissions.can_create_user(actor):
         raise Forbidden()
     user = new_user(login=login, password=password, display_name=display_name, phone=phone)
@@ -104,7 +105,6 @@ def create_admin(login: str, password: str, display_name: str | None = None) -> 
         user.is_street_admin = True
     db.session.flush()
     if not was_admin:
-        from .. import audit
         audit.record(actor_id=None, action="role.street_admin", subject_type="user", subject_id=user.id)
     db.session.commit()
     return user
@@ -199,7 +199,6 @@ def register(*, invite_code, unit_id, login, password, display_name, phone=None,
     Creates the account and a pending membership in one transaction; the courtyard stays
     invisible to them until the building lead or secretary approves. Raises Invalid.
     """
-    from ..places import services as places
     f = Fields()
     try:
         building = places.building_for_invite(invite_code)
@@ -228,7 +227,6 @@ def user_by_login(login) -> User | None:
 
 def search_users(actor, query: str | None = None, *, page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
     """Accounts whose login, name or phone contains `query`, newest first, for staff. Raises Forbidden."""
-    from ..places import permissions
     if not permissions.can_create_user(actor):
         raise Forbidden()
     select = sa.select(User)

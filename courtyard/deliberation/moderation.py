@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from .. import audit, clock, events, signals
 from ..aftercommit import on_commit
-from ..realtime import rooms
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places.models import Courtyard, Organization
+from ..places.services import find
+from ..realtime import rooms
 from ..validation import Fields
 from . import permissions
 from .models import BlockedWord, Message, MessageReport, Topic, TopicInvitation, TopicStatus, TopicSupport
@@ -36,7 +37,6 @@ UNMERGEABLE = (TopicStatus.merged, TopicStatus.withdrawn)
 
 
 def _find(model, ident):
-    from ..places.services import find
     return find(model, ident)
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..accounts.models import User
 from ..extensions import db
 from ..places import permissions as places
-from ..places.models import (CommunityStaff, Courtyard, Membership, MembershipStatus, OrganizationMember,
-                             Role)
+from ..places.models import CommunityStaff, Courtyard, Membership, MembershipStatus, OrganizationMember, Role
 from ..uploads.permissions import attachment
 from .models import Message, Topic, TopicInvitation, TopicPhoto, TopicStatus
 
@@ -122,7 +122,6 @@ def topic_readers(topic: Topic) -> sa.Select:
     staff of organizations invited into it. tests/notifications checks it agrees with
     can_view_topic.
     """
-    from ..accounts.models import User
     community_id = topic.courtyard.building.community_id
     return sa.union(
         sa.select(Membership.user_id).where(Membership.courtyard_id == topic.courtyard_id,

@@ -23,6 +23,7 @@ from ..errors import DomainError, Forbidden, Invalid, TooLarge
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places import services as places
+from ..realtime import presence
 from ..uploads import services as uploads
 from . import permissions, services
 from .forms import MessageForm, TopicForm
@@ -213,7 +214,6 @@ def _topic_page(topic: Topic, form: MessageForm | None = None, status: int = 200
     if not form.client_id.data:
         form.client_id.data = secrets.token_urlsafe(16)
     messages = services.latest_messages(current_user, topic, limit=FIRST_MESSAGES)
-    from ..realtime import presence
     return render_template(
         "deliberation/topic.html", topic=topic, courtyard=topic.courtyard, messages=messages, form=form,
         supported=services.has_supported(current_user, topic),

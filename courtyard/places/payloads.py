@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..accounts.models import User
 from ..accounts.services import mask_phone
 from ..dbtypes import iso
+from ..realtime import presence
 from . import permissions, services
 from .models import Building, Community, Courtyard, Membership, Organization, Unit
 
@@ -54,7 +55,6 @@ def courtyard_json(cy: Courtyard, viewer=None, *, counts: bool = False) -> dict:
         if out["can_moderate"]:
             out["invite_code"] = b.invite_code
     if counts:
-        from ..realtime import presence
         out["member_count"] = services.member_count(cy)
         out["online_count"] = presence.online_in_courtyard(cy.id)
     return out

@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from ..accounts import services as accounts
 from ..accounts.forms import InviteCodeForm
 from ..errors import Forbidden, Invalid, NotFound
+from ..realtime import presence
 from . import permissions, services
-from .forms import (BuildingForm, CommunityForm, MemberRoleForm, OrganizationForm, PickUserForm,
-                    PropertyForm, UnitsForm, parse_unit_lines, property_choices)
+from .forms import (BuildingForm, CommunityForm, MemberRoleForm, OrganizationForm, PickUserForm, PropertyForm,
+                    UnitsForm, parse_unit_lines, property_choices)
 from .models import Building, Community, Membership, Organization, OrgKind, Role
 
 bp = Blueprint("places", __name__)
@@ -80,7 +81,6 @@ def courtyard(courtyard_id):
     members = sorted(services.members(cy), key=lambda m: (ROLE_ORDER[m.role], m.unit.label if m.unit else "",
                                                           m.id))
     moderator = permissions.can_moderate_courtyard(current_user, cy)
-    from ..realtime import presence
     return render_template(
         "places/courtyard.html", courtyard=cy, building=cy.building, my_role=_my_role(cy),
         members=[(m, _phone_for(m.user)) for m in members], moderator=moderator,

@@ -17,7 +17,10 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from .. import signals
+from ..accounts.services import user_for_token
 from ..extensions import db, socketio
+from ..places import permissions as places_permissions
+from ..places import services as places
 from . import presence, rooms, sockets
 
 log = logging.getLogger(__name__)
@@ -25,7 +28,6 @@ log = logging.getLogger(__name__)
 
 def _authenticate(auth) -> tuple[object | None, str | None]:
     """(user, bearer token or None) of a handshake; no user refuses the connection."""
-    from ..accounts.services import user_for_token
     if current_user.is_authenticated:
         return current_user._get_current_object(), g.get("bearer_token")
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
@@ -38,8 +40,6 @@ def _connect(auth) -> None:
     if user is None:
         raise ConnectionRefusedError("unauthenticated")
     sid = request.sid
-    from ..places import permissions as places_permissions
-    from ..places import services as places
     courtyards = places.courtyards_for(user)
     sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
     join_room(rooms.user(user.id))

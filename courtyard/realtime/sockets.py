@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from ..accounts import services as accounts
+from ..accounts.models import User
 from ..errors import Unauthenticated
 from ..extensions import db
 
@@ -63,8 +65,6 @@ def clear() -> None:
 
 def actor(sid: str):
     """The socket's user, checked afresh. Raises Unauthenticated when it may no longer act."""
-    from ..accounts import services as accounts
-    from ..accounts.models import User
     who = identity(sid)
     if who is None:
         raise Unauthenticated()

@@ -29,13 +29,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock, events, signals
-from ..realtime import rooms
 from ..accounts.models import User
 from ..deliberation import services as deliberation
 from ..deliberation.models import Topic
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..places.models import Membership, MembershipStatus, Unit
+from ..places.models import Membership, MembershipStatus, Role, Unit
+from ..realtime import rooms
 from ..validation import Fields
 from . import audit, live, payloads, permissions, rules
 from .ballot_box import Batcher, Job
@@ -652,7 +652,6 @@ def decision_record(actor, proposal: Proposal) -> dict:
         raise NotFound()
     if not proposal.is_closed:
         raise Conflict(_l("The record is made when the ballot closes."))
-    from ..places.models import Role
     secretaries = db.session.scalars(sa.select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.courtyard_id == proposal.topic.courtyard_id, Membership.status == MembershipStatus.active,
         Membership.role == Role.secretary).order_by(User.id)).all()

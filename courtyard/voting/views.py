@@ -15,11 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..accounts.models import User
 from ..deliberation import permissions as topic_permissions
 from ..deliberation import services as deliberation
 from ..deliberation.models import Message, Topic
 from ..errors import DomainError, Invalid
 from ..extensions import db
+from ..places.models import Unit
 from ..web import safe_next
 from . import permissions, services
 from .forms import CHOICE_LABELS, RULE_HINTS, RULE_LABELS, AssistedVoteForm, BallotForm, ProposalForm
@@ -204,8 +206,6 @@ def vote(proposal_id):
 
 def _assist_choices(proposal: Proposal) -> list[tuple[str, str]]:
     """The neighbours a building lead may record a vote for: people on the roll, by unit."""
-    from ..accounts.models import User
-    from ..places.models import Unit
     rows = db.session.execute(
         sa.select(User.id, User.display_name, Unit.label).select_from(RollEntry)
         .join(User, User.id == RollEntry.user_id).outerjoin(Unit, Unit.id == RollEntry.unit_id)

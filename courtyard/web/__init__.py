@@ -6,6 +6,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import text
+
+from ..extensions import db
+from ..places import permissions
 
 bp = Blueprint("web", __name__)
 
@@ -20,7 +24,6 @@ def safe_next(target: str | None, default: str | None = None) -> str:
 @bp.app_context_processor
 def layout_context() -> dict:
     """What the layout needs on every page: the language in use and which administration links to offer."""
-    from ..places import permissions
     locale = get_locale()
     chinese = locale is None or locale.language == "zh"  # Babel reads zh_CN as zh_Hans_CN
     signed_in = current_user.is_authenticated
@@ -60,8 +63,6 @@ def set_language():
 @bp.get("/healthz")
 def healthz():
     """Liveness: the process answers and the database is reachable."""
-    from sqlalchemy import text
 
-    from ..extensions import db
     db.session.execute(text("SELECT 1"))
     return jsonify({"ok": True})
