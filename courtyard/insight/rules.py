@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..tasks.rules import satisfied_share
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # no daylight saving: a local day is always UTC+8
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -35,8 +37,8 @@ def resolution_rate(verified: int, created: int) -> float | None:
 
 
 def satisfaction_rate(satisfied: int, basically_satisfied: int, ratings: int) -> float | None:
-    """(satisfied + basically satisfied) / ratings (CONTRACT §4)."""
-    return ratio(satisfied + basically_satisfied, ratings)
+    """(satisfied + basically satisfied) / ratings (CONTRACT §4): tasks.rules holds the formula."""
+    return satisfied_share(satisfied, basically_satisfied, ratings)
 
 
 def response_rate(responded: int, appeals: int) -> float | None:

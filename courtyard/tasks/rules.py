@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..insight.rules import satisfaction_rate as _rate
-
 ASSIGNED, ACCEPTED, IN_PROGRESS, DONE, VERIFIED, REOPENED = (
     "assigned", "accepted", "in_progress", "done", "verified", "reopened")
 
@@ -133,9 +131,19 @@ def check_policy(reminder_hours: int, level1_after_hours: int, level2_after_hour
     return problems
 
 
+def satisfied_share(satisfied: int, basically_satisfied: int, ratings: int) -> float | None:
+    """(satisfied + basically satisfied) / ratings (CONTRACT §4); None with no ratings.
+
+    The satisfaction rate's one formula: a task's page uses it through satisfaction_rate,
+    the street's figures through insight.rules.satisfaction_rate."""
+    if not ratings:
+        return None
+    return (satisfied + basically_satisfied) / ratings
+
+
 def satisfaction_rate(counts: dict[str, int]) -> float | None:
-    """The figure's one formula (insight.rules), from a task's counts by score."""
-    return _rate(counts.get("satisfied", 0), counts.get("basically_satisfied", 0), sum(counts.values()))
+    """The satisfaction rate of one task, from its counts by score."""
+    return satisfied_share(counts.get("satisfied", 0), counts.get("basically_satisfied", 0), sum(counts.values()))
 
 
 def hours_between(start: datetime, end: datetime | None) -> float | None:
