@@ -179,7 +179,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, cli, insight, notifications, realtime, tasks, voting
+    from . import api, audit, cli, insight, notifications, realtime, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .deliberation import listeners as deliberation_listeners
     from .deliberation.moderation_views import bp as moderation_bp
@@ -188,7 +188,8 @@ def _init_blueprints(app: Flask) -> None:
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
 
-    notifications.init_app(app)  # before api.init_app: its JSON routes join the API blueprint
+    notifications.init_app(app)  # before api.init_app: their JSON routes join the API blueprint
+    audit.init_app(app)
     deliberation_listeners.connect()
     api.init_app(app)
     app.register_blueprint(web_bp)

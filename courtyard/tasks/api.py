@@ -1,4 +1,4 @@
-"""JSON routes: tasks, their lifecycle, ratings, escalations (吹哨报到), the service policy, the audit log."""
+"""JSON routes: tasks, their lifecycle, ratings, escalations (吹哨报到), the service policy."""
 from __future__ import annotations
 
 from typing import Literal
@@ -7,7 +7,6 @@ from flask import jsonify
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from .. import audit
 from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
 from ..api.schemas import items_of
 from ..deliberation import services as topics
@@ -15,7 +14,7 @@ from ..places import services as places
 from ..places.models import Community
 from . import payloads, permissions, services
 from .models import Escalation, Task
-from .schemas import AUDIT_PARAMS, TASK_PARAMS, AuditEntryOut, EscalationOut, MyTaskOut, PolicyOut, TaskOut
+from .schemas import TASK_PARAMS, EscalationOut, MyTaskOut, PolicyOut, TaskOut
 
 
 class TaskBody(Body):
@@ -66,16 +65,6 @@ class PolicyBody(Body):
     level2_after_hours: int
     level2_org_id: int | None = None
     service_hours: dict[str, int | None] | None = None
-
-
-class AuditQuery(Body):
-    actor_id: str | None = None
-    action: str | None = None
-    subject_type: str | None = None
-    subject_id: str | None = None
-    courtyard_id: str | None = None
-    since: str | None = None
-    until: str | None = None
 
 
 def _task(task: Task, status: int = 200):
@@ -273,19 +262,3 @@ def put_street_policy():
                         level1_after_hours=body.level1_after_hours, level2_after_hours=body.level2_after_hours,
                         level2_org_id=body.level2_org_id, service_hours_by_category=body.service_hours)
     return jsonify(_policy_json(None))
-
-
-# --- the audit log --------------------------------------------------------------------------
-
-@bp.get("/audit")
-@doc(query=AuditQuery, params=AUDIT_PARAMS, response=AuditEntryOut, paginated=True, errors=(403,), tag="audit")
-@login_required
-def list_audit():
-    """The append-only audit log, newest first, filtered by actor, action, subject and date range
-    (street administrators)."""
-    require(permissions.can_read_audit(current_user))
-    q = parse_query(AuditQuery)
-    select = audit.search(actor_id=q.actor_id, action=q.action, subject_type=q.subject_type,
-                          subject_id=q.subject_id, courtyard_id=q.courtyard_id, since=q.since, until=q.until)
-    return jsonify(paginate(select, audit.entry_json))
-

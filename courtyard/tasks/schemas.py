@@ -1,9 +1,9 @@
-"""Response models of tasks, escalations, the service policy and the audit log: what
+"""Response models of tasks, escalations and the service policy: what
 courtyard/tasks/payloads.py and the task routes build."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -16,9 +16,6 @@ from .models import EscalationTarget, Score, TaskStatus, UpdateKind
 Id = int
 # Query parameters the query models read as text for the services to check (doc(params=...)).
 TASK_PARAMS = {"status": TaskStatus, "org_id": Id, "courtyard_id": Id, "topic_id": Id}
-AUDIT_PARAMS = {"actor_id": Id, "subject_id": Id, "courtyard_id": Id,
-                "since": Annotated[date, Field(description="YYYY-MM-DD, Beijing time, included")],
-                "until": Annotated[date, Field(description="YYYY-MM-DD, Beijing time, included")]}
 
 
 class OrgRef(Out):
@@ -134,13 +131,3 @@ class PolicyOut(Out):
     level2_org_id: int | None
     service_hours: list[ServiceTimeOut]
 
-
-class AuditEntryOut(Out):
-    id: int
-    created_at: datetime
-    actor_id: int | None
-    action: str
-    subject_type: str
-    subject_id: int
-    courtyard_id: int | None
-    data: dict[str, Any] | None

@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from .. import audit, clock
-from ..accounts.models import User
+from .. import clock
 from ..deliberation import permissions as topic_permissions
 from ..deliberation import services as topics
 from ..deliberation.models import CATEGORY_LABELS, Topic
@@ -68,13 +67,6 @@ def escalation_target(escalation) -> str:
     return payloads.target_name(escalation)
 
 
-@bp.app_template_filter("audit_data")
-def audit_data(data) -> str:
-    """An audit entry's details as readable JSON text (escaped by Jinja like any text)."""
-    import json
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
-
-
 @bp.app_template_filter("hours_words")
 def hours_words(hours) -> str:
     """A duration in hours as words: 3 小时 12 分钟 / 2 天 4 小时."""
@@ -96,8 +88,7 @@ def task_nav() -> dict:
     if not current_user.is_authenticated:
         return {}
     return {"queue": permissions.can_use_work_queue(current_user),
-            "escalations": permissions.can_use_escalations_inbox(current_user),
-            "audit": permissions.can_read_audit(current_user)}
+            "escalations": permissions.can_use_escalations_inbox(current_user)}
 
 
 def _card_context(task: Task) -> dict:
@@ -557,43 +548,3 @@ def save_street_policy():
     if not permissions.can_edit_street_policy(current_user):
         raise Forbidden()
     return _save_policy(None)
-
-
-# --- the audit log -------------------------------------------------------------------------
-
-@bp.get("/audit")
-@login_required
-def audit_log():
-    """The audit log with filters: who, what, which thing, which days (street administrators)."""
-    if not permissions.can_read_audit(current_user):
-        raise Forbidden()
-    args = {k: (request.args.get(k) or "").strip() for k in ("actor", "action", "subject_type", "subject_id",
-                                                             "since", "until")}
-    actor_id, error = None, None
-    if args["actor"]:
-        actor = db.session.scalar(sa.select(User).where(User.login == args["actor"][:64]))
-        actor_id = actor.id if actor else (args["actor"] if args["actor"].isdigit() else "-1")
-    try:
-        select = audit.search(actor_id=actor_id, action=args["action"] or None,
-                              subject_type=args["subject_type"] or None, subject_id=args["subject_id"] or None,
-                              since=args["since"] or None, until=args["until"] or None)
-    except Invalid as err:
-        error = err.fields
-        select = audit.search()
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    entries = db.session.scalars(select.limit(50).offset((page - 1) * 50)).all()
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(
-        User.id.in_({e.actor_id for e in entries if e.actor_id} or {-1})))}
-
-    def link(**changes) -> str:
-        params = {**args, **changes}
-        clean = {k: v for k, v in params.items() if v}
-        return url_for("tasks.audit_log") + ("?" + urlencode(clean) if clean else "")
-
-    return render_template("audit/index.html", entries=entries, people=people, args=args, error=error,
-                           actions=audit.actions(), total=total, page=page, more=page * 50 < total, link=link)
-

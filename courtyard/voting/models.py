@@ -13,7 +13,6 @@ from ..dbtypes import UTCDateTime, created_at_column, str_enum
 from ..deliberation.models import Topic
 from ..extensions import db
 from ..places.models import Unit
-from .audit import AuditEntry  # noqa: F401  (the append-only log lives in the schema with the votes)
 
 
 class ProposalStatus(str, enum.Enum):

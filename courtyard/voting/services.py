@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, events, signals
+from .. import audit, clock, events, signals
 from ..accounts.models import User
 from ..deliberation import services as deliberation
 from ..deliberation.models import Topic
@@ -37,7 +37,7 @@ from ..extensions import db
 from ..places.models import Membership, MembershipStatus, Role, Unit
 from ..realtime import rooms
 from ..validation import Fields
-from . import audit, live, payloads, permissions, rules
+from . import live, payloads, permissions, rules
 from .ballot_box import Batcher, Job
 from .models import Choice, Proposal, ProposalStatus, RollEntry, Rule, Vote
 

@@ -13,7 +13,7 @@ from courtyard.errors import Conflict, Forbidden, Invalid, NotFound
 from courtyard.extensions import db
 from courtyard.places.models import Membership, MembershipStatus
 from courtyard.voting import services
-from courtyard.voting.audit import AuditEntry
+from courtyard.audit import AuditEntry
 from courtyard.voting.models import ProposalStatus, RollEntry, Vote
 
 from .conftest import FakeClock

@@ -2,7 +2,7 @@
 
 Proposals with their ballot settings, the electoral roll fixed at the opening, votes (one
 per voter key: UNIQUE(proposal_id, voter_key)), and `audit_log`, append-only: a trigger
-refuses UPDATE and DELETE (see courtyard/voting/audit.py for SQLite's exception).
+refuses UPDATE and DELETE (see courtyard/audit/models.py for SQLite's exception).
 
 Revision ID: 0004
 Revises: 0003
