@@ -1,0 +1,67 @@
+"""The /audit page: the log with filters, for street administrators."""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..accounts.models import User
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+from . import permissions, services
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.app_context_processor
+def audit_nav() -> dict:
+    """Whether the layout offers the audit log."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"audit_nav": permissions.can_read_audit(current_user)}
+
+
+@bp.app_template_filter("audit_data")
+def audit_data(data) -> str:
+    """An audit entry's details as readable JSON text (escaped by Jinja like any text)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@bp.get("/audit")
+@login_required
+def index():
+    """The audit log with filters: who, what, which thing, which days (street administrators)."""
+    if not permissions.can_read_audit(current_user):
+        raise Forbidden()
+    args = {k: (request.args.get(k) or "").strip() for k in ("actor", "action", "subject_type", "subject_id",
+                                                             "since", "until")}
+    actor_id, error = None, None
+    if args["actor"]:
+        actor = db.session.scalar(sa.select(User).where(User.login == args["actor"][:64]))
+        actor_id = actor.id if actor else (args["actor"] if args["actor"].isdigit() else "-1")
+    try:
+        select = services.search(actor_id=actor_id, action=args["action"] or None,
+                              subject_type=args["subject_type"] or None, subject_id=args["subject_id"] or None,
+                              since=args["since"] or None, until=args["until"] or None)
+    except Invalid as err:
+        error = err.fields
+        select = services.search()
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
+    entries = db.session.scalars(select.limit(50).offset((page - 1) * 50)).all()
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_({e.actor_id for e in entries if e.actor_id} or {-1})))}
+
+    def link(**changes) -> str:
+        params = {**args, **changes}
+        clean = {k: v for k, v in params.items() if v}
+        return url_for("audit.index") + ("?" + urlencode(clean) if clean else "")
+
+    return render_template("audit/index.html", entries=entries, people=people, args=args, error=error,
+                           actions=services.actions(), total=total, page=page, more=page * 50 < total, link=link)
