@@ -1,7 +1,13 @@
-"""The one source of "now". Tests swap it for a controllable clock."""
+"""The one source of "now", and the one local time zone. Tests swap the clock for a controllable one."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+# The street's time zone: what a local day, a form's `datetime-local` value and a page's times
+# mean. Beijing time has no daylight saving, so a local day is always UTC+8. Flask-Babel's
+# BABEL_DEFAULT_TIMEZONE (config.py) is this zone's name.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 class SystemClock:

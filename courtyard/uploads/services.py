@@ -14,6 +14,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -21,12 +22,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .. import clock
 from ..errors import Invalid, TooLarge
 from ..extensions import db
+from ..validation import Fields, parse_id
 from .models import Upload
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 4096  # larger photos are scaled down to fit this box
 # Decoding a small file must not be able to take gigabytes: 50 megapixels is more than any phone sends.
 MAX_PIXELS = 50_000_000
+MAX_PHOTOS = 9  # photos on one topic or one task update
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # Pillow's format name -> (Content-Type, file extension)
@@ -132,6 +135,26 @@ def store_upload(actor, stream) -> Upload:
         (folder / name).unlink(missing_ok=True)
         raise
     return upload
+
+
+def own_uploads(f: Fields, actor, photo_ids, *, field: str = "photo_ids", limit: int = MAX_PHOTOS) -> list[Upload]:
+    """The uploads `photo_ids` names, in that order without repeats, if every one is the actor's
+    own upload (a topic's photos, a task update's). Empty for None or ""; otherwise a message on
+    `field`: more than `limit`, not a list, or an id that is not one of the actor's uploads."""
+    if photo_ids in (None, ""):
+        return []
+    if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > limit:
+        f.add(field, _l("At most %(n)s photos.", n=limit))
+        return []
+    ids = [parse_id(value) for value in photo_ids]
+    if None in ids:
+        f.add(field, _l("Not one of your uploads."))
+        return []
+    uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids or [-1])))}
+    if any(i not in uploads or uploads[i].owner_id != actor.id for i in ids):
+        f.add(field, _l("Not one of your uploads."))
+        return []
+    return [uploads[i] for i in dict.fromkeys(ids)]
 
 
 def upload_url(upload: Upload | int) -> str:
