@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -30,8 +29,9 @@ from ..deliberation.services import check_blocked_words, clean_text
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places.models import Community, Courtyard, Organization, OrgKind
-from ..places.services import MAX_ID, find
-from ..validation import Fields
+from ..places.services import find
+from ..uploads import services as uploads
+from ..validation import Fields, parse_datetime, parse_id_filter
 from . import payloads, permissions, rules
 from .models import (Escalation, EscalationTarget, Score, ServiceTime, Task, TaskPhoto, TaskPolicy, TaskRating,
                      TaskStatus, TaskUpdate, UpdateKind)
@@ -41,8 +41,7 @@ log = logging.getLogger(__name__)
 TITLE_MAX = 100
 NOTE_MAX = 2000
 REASON_MAX = 500
-MAX_PHOTOS = 9
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+MAX_PHOTOS = uploads.MAX_PHOTOS
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -53,19 +52,6 @@ def get_task(actor, task_id) -> Task:
     if task is None or not permissions.can_view_task(actor, task):
         raise NotFound()
     return task
-
-
-def _id_filter(f: Fields, field: str, value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        ident = int(value)
-    except (TypeError, ValueError):
-        f.add(field, _l("Must be a whole number."))
-        return None
-    if not 1 <= ident <= MAX_ID:
-        return -1  # names nothing: an empty list, not an error
-    return ident
 
 
 def tasks_for(actor, *, status=None, org_id=None, courtyard_id=None, topic_id=None) -> sa.Select:
@@ -81,7 +67,7 @@ def tasks_for(actor, *, status=None, org_id=None, courtyard_id=None, topic_id=No
     for field, column, value in (("org_id", Task.assignee_org_id, org_id),
                                  ("courtyard_id", Task.courtyard_id, courtyard_id),
                                  ("topic_id", Task.topic_id, topic_id)):
-        ident = _id_filter(f, field, value)
+        ident = parse_id_filter(f, field, value)  # out of range names nothing: an empty list
         if ident is not None:
             q = q.where(column == ident)
     f.check()
@@ -293,19 +279,9 @@ def ensure_street_defaults() -> None:
 
 def _parse_due(f: Fields, value, now: datetime) -> datetime | None:
     """A due date: an aware datetime or ISO-8601 text (without a zone: Beijing time), in the future."""
-    if value in (None, ""):
+    value = parse_datetime(f, "due_at", value, local=True, required=False)
+    if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            f.add("due_at", _l("Must be a date and time (ISO 8601)."))
-            return None
-    if not isinstance(value, datetime):
-        f.add("due_at", _l("Must be a date and time (ISO 8601)."))
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
     if value <= now:
         f.add("due_at", _l("Must be in the future."))
         return None
@@ -396,34 +372,6 @@ def create_task_from_proposal(actor, proposal, **kw) -> Task:
 
 # --- working it ----------------------------------------------------------------------------
 
-def _photos(f: Fields, actor, photo_ids) -> list:
-    from ..uploads.models import Upload
-    if photo_ids in (None, ""):
-        return []
-    if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > MAX_PHOTOS:
-        f.add("photo_ids", _l("At most %(n)s photos.", n=MAX_PHOTOS))
-        return []
-    ids = []
-    for value in photo_ids:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            break
-        try:
-            ident = int(value)
-        except ValueError:
-            break
-        if not 1 <= ident <= MAX_ID:
-            break
-        ids.append(ident)
-    if len(ids) != len(photo_ids):
-        f.add("photo_ids", _l("Not one of your uploads."))
-        return []
-    uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids or [-1])))}
-    if any(i not in uploads or uploads[i].owner_id != actor.id for i in ids):
-        f.add("photo_ids", _l("Not one of your uploads."))
-        return []
-    return [uploads[i] for i in dict.fromkeys(ids)]
-
-
 def _move(task: Task, expected: TaskStatus, to: TaskStatus, now, **values) -> None:
     """The conditional UPDATE every change goes through: Conflict if someone moved the task first."""
     result = db.session.execute(
@@ -471,7 +419,7 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
     needs_note = target is None or target == TaskStatus.done
     note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=needs_note)
     check_blocked_words(f, "note", note)
-    photos = _photos(f, actor, photo_ids)
+    photos = uploads.own_uploads(f, actor, photo_ids)
     if target == TaskStatus.done and not photos and "photo_ids" not in f.errors:
         f.add("photo_ids", _l("Add at least one photo of the finished work."))
     f.check()

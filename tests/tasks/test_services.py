@@ -80,13 +80,14 @@ def test_dispatch_to_a_department_with_a_title_and_due_date(w, fake_clock):
 
 
 def test_a_due_date_without_a_zone_is_beijing_time(w, fake_clock):
-    local = (fake_clock.now() + timedelta(days=3)).astimezone(services.LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+    local = (fake_clock.now() + timedelta(days=3)).astimezone(clock.LOCAL_TZ).replace(tzinfo=None, microsecond=0)
     task = w.task(due_at=local.isoformat())
-    assert task.due_at == local.replace(tzinfo=services.LOCAL_TZ)
+    assert task.due_at == local.replace(tzinfo=clock.LOCAL_TZ)
 
 
 @pytest.mark.parametrize("due, field", [("tomorrow", "due_at"), ("2001-01-01T00:00:00+08:00", "due_at"),
-                                        ("2999-01-01T00:00:00+08:00", "due_at")])
+                                        ("2999-01-01T00:00:00+08:00", "due_at"), ("0001-01-01T00:00", "due_at"),
+                                        (True, "due_at"), ("2026-02-30T10:00", "due_at")])
 def test_a_bad_due_date_is_invalid(w, due, field):
     with pytest.raises(Invalid) as err:
         w.task(due_at=due)
