@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from ..validation import parse_id
 from ..web.forms import Form
 from .models import CATEGORY_LABELS
 
@@ -19,7 +20,8 @@ class TopicForm(Form):
     photo_ids = HiddenField()
 
     def kept_photo_ids(self) -> list[int]:
-        return [int(p) for p in (self.photo_ids.data or "").split(",") if p.strip().isdigit()][:20]
+        ids = (parse_id(p) for p in (self.photo_ids.data or "").split(","))
+        return [i for i in ids if i is not None][:20]
 
 
 class MessageForm(Form):

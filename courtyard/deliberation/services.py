@@ -18,7 +18,8 @@ from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places import services as place_services
 from ..places.models import Courtyard
-from ..validation import Fields
+from ..uploads import services as uploads
+from ..validation import MAX_ID, Fields, parse_whole
 from . import payloads, permissions, rates
 from .models import Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
 from .ordering import topic_lock
@@ -26,7 +27,7 @@ from .ordering import topic_lock
 MESSAGE_MAX = 2000
 TITLE_MAX = 100
 BODY_MAX = 5000
-MAX_PHOTOS = 9
+MAX_PHOTOS = uploads.MAX_PHOTOS
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Moderator transitions of CONTRACT §4: open → deliberating → decided → closed.
@@ -92,7 +93,7 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
         f.add("category", _l("Choose a category."))
     check_blocked_words(f, "title", title)
     check_blocked_words(f, "body", body)
-    photos = _own_uploads(f, actor, photo_ids)
+    photos = uploads.own_uploads(f, actor, photo_ids)
     f.check()
     now = clock.now()
     topic = Topic(courtyard=courtyard, author=actor, title=title, body=body, category=category,
@@ -105,28 +106,6 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
                  courtyard_id=courtyard.id, data={"status": topic.status.value, "category": category.value})
     db.session.commit()
     return topic
-
-
-def _own_uploads(f: Fields, actor, photo_ids):
-    from ..uploads.models import Upload
-    if photo_ids is None:
-        return []
-    if not isinstance(photo_ids, (list, tuple)) or len(photo_ids) > MAX_PHOTOS:
-        f.add("photo_ids", _l("At most %(n)s photos.", n=MAX_PHOTOS))
-        return []
-    ids = [i for i in photo_ids if not isinstance(i, bool) and isinstance(i, (int, str))]
-    try:
-        ids = [int(i) for i in ids] if len(ids) == len(photo_ids) else []
-    except (TypeError, ValueError):
-        ids = []
-    if len(ids) != len(photo_ids) or not all(1 <= i <= place_services.MAX_ID for i in ids):
-        f.add("photo_ids", _l("Not one of your uploads."))
-        return []
-    uploads = {u.id: u for u in db.session.scalars(sa.select(Upload).where(Upload.id.in_(ids)))}
-    if any(i not in uploads or uploads[i].owner_id != actor.id for i in ids):
-        f.add("photo_ids", _l("Not one of your uploads."))
-        return []
-    return [uploads[i] for i in dict.fromkeys(ids)]
 
 
 def _touch(topic: Topic) -> None:
@@ -264,18 +243,13 @@ def messages_after(actor, topic: Topic, *, after=None, limit=None) -> list[Messa
     if not permissions.can_view_topic(actor, topic):
         raise NotFound()
     f = Fields()
-    try:
-        after = int(after) if after not in (None, "") else 0
-        if after < 0:
-            raise ValueError
-        after = min(after, place_services.MAX_ID)  # past every id: nothing after it
-    except (TypeError, ValueError):
+    after = parse_whole(after) if after not in (None, "") else 0
+    if after is None or after < 0:
         f.add("after", _l("Must be a message id."))
-    try:
-        limit = int(limit) if limit not in (None, "") else 100
-        if not 1 <= limit <= 500:
-            raise ValueError
-    except (TypeError, ValueError):
+    else:
+        after = min(after, MAX_ID)  # past every id: nothing after it
+    limit = parse_whole(limit) if limit not in (None, "") else 100
+    if limit is None or not 1 <= limit <= 500:
         f.add("limit", _l("Must be between 1 and %(n)s.", n=500))
     f.check()
     q = sa.select(Message).where(Message.topic_id == topic.id, Message.id > after)

@@ -20,7 +20,8 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places.models import Building, Community, Courtyard, Organization
-from ..places.services import MAX_ID, find
+from ..places.services import find
+from ..validation import parse_id
 from . import permissions, queries, recurring, rules
 from .queries import Scope
 
@@ -69,7 +70,7 @@ def scope_of(actor, raw, *, staff_only: bool = False) -> Scope:
     if parsed is None:
         raise Invalid(fields={"scope": _l("Must be street, community:<id> or courtyard:<id>.")})
     kind, ident = parsed
-    if ident is not None and ident > MAX_ID:
+    if ident is not None and parse_id(ident) is None:
         raise NotFound()
     if kind == "street":
         scope = Scope("street", None, _("The whole street"), None)
@@ -592,18 +593,8 @@ def _id_list(raw) -> list[int]:
         raw = [p for p in raw.replace(",", " ").split() if p]
     if not isinstance(raw, (list, tuple)) or len(raw) > 200:
         return []
-    out = []
-    for value in raw:
-        if isinstance(value, bool):
-            return []
-        try:
-            ident = int(value)
-        except (TypeError, ValueError):
-            return []
-        if not 1 <= ident <= MAX_ID:
-            return []
-        out.append(ident)
-    return list(dict.fromkeys(out))
+    out = [parse_id(value) for value in raw]
+    return [] if None in out else list(dict.fromkeys(out))
 
 
 def is_board_photo(community: Community, upload_id: int) -> bool:

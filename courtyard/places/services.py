@@ -15,7 +15,7 @@ from .. import audit, clock, signals
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..validation import Fields
+from ..validation import Fields, parse_id
 from . import permissions
 from .models import (Building, Community, CommunityStaff, Courtyard, Membership,
                      MembershipStatus, Organization, OrganizationMember, OrgKind, Role, Unit)
@@ -36,20 +36,10 @@ def new_invite_code() -> str:
             return code
 
 
-MAX_ID = 2**31 - 1  # the largest key a PostgreSQL INTEGER column holds
-
-
 def find(model, ident):
-    """The row with this id, or None for anything that cannot be one (not a whole number, out of range)."""
-    if isinstance(ident, bool) or (isinstance(ident, float) and not ident.is_integer()):
-        return None
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if not 1 <= ident <= MAX_ID:
-        return None
-    return db.session.get(model, ident)
+    """The row with this id, or None for anything that cannot be one (validation.parse_id)."""
+    ident = parse_id(ident)
+    return db.session.get(model, ident) if ident is not None else None
 
 
 def get_or_404(model, ident):

@@ -15,7 +15,7 @@ from ..deliberation import payloads, services
 from ..deliberation.ordering import topic_lock
 from ..errors import NotFound
 from ..extensions import limiter, socketio
-from ..places.services import MAX_ID
+from ..validation import parse_id
 from . import presence, rooms
 from .commands import command
 
@@ -33,13 +33,8 @@ def announce_presence(topic_id: int, online: int) -> None:
 
 def _topic_id(value) -> int:
     """A topic id as sent by a client; anything else cannot name a topic."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise NotFound()
-    try:
-        topic_id = int(value)
-    except ValueError:
-        raise NotFound() from None
-    if not 1 <= topic_id <= MAX_ID:
+    topic_id = parse_id(value)
+    if topic_id is None:
         raise NotFound()
     return topic_id
 

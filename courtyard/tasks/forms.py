@@ -6,6 +6,7 @@ from wtforms import HiddenField, MultipleFileField, RadioField, SelectField, Str
 from wtforms.fields.choices import SelectChoice
 
 from ..deliberation.models import CATEGORY_LABELS
+from ..validation import parse_id
 from ..web.forms import Form
 from .payloads import SCORE_LABELS
 
@@ -24,7 +25,8 @@ class UpdateForm(Form):
     photo_ids = HiddenField()
 
     def kept_photo_ids(self) -> list[int]:
-        return [int(p) for p in (self.photo_ids.data or "").split(",") if p.strip().isdigit()][:20]
+        ids = (parse_id(p) for p in (self.photo_ids.data or "").split(","))
+        return [i for i in ids if i is not None][:20]
 
 
 class VerifyForm(Form):

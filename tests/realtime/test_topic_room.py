@@ -40,7 +40,8 @@ def test_a_topic_of_another_courtyard_is_not_found(connect, make, topic):
 
 
 @pytest.mark.parametrize("payload", [{"topic_id": 999999}, {"topic_id": "abc"}, {"topic_id": None}, {},
-                                     {"topic_id": True}, {"topic_id": 2**70}, {"topic_id": [1]}])
+                                     {"topic_id": True}, {"topic_id": 2**70}, {"topic_id": [1]},
+                                     {"topic_id": 1.0}, {"topic_id": "²"}, {"topic_id": "1_0"}])
 def test_unknown_or_garbled_topic_ids_are_not_found(connect, topic, payload):
     _error(connect(topic.author).emit("join_topic", payload), "not_found")
 
