@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -36,7 +35,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places.models import Membership, MembershipStatus, Role, Unit
 from ..realtime import rooms
-from ..validation import Fields
+from ..validation import Fields, parse_datetime, parse_id
 from . import live, payloads, permissions, rules
 from .ballot_box import Batcher, Job
 from .models import Choice, Proposal, ProposalStatus, RollEntry, Rule, Vote
@@ -48,26 +47,13 @@ BODY_MAX = 5000
 WITNESS_MAX = 50
 MIN_BALLOT = timedelta(minutes=5)
 MAX_BALLOT = timedelta(days=90)
-MAX_ID = 2**31 - 1
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def _id(value) -> int | None:
-    """An id as a client sent it; None if it cannot name anything."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        return None
-    try:
-        ident = int(value)
-    except ValueError:
-        return None
-    return ident if 1 <= ident <= MAX_ID else None
 
 
 # --- reading -------------------------------------------------------------------------------
 
 def get_proposal(actor, proposal_id) -> Proposal:
     """A proposal the actor may see (as its topic); NotFound otherwise (existence is private)."""
-    ident = _id(proposal_id)
+    ident = parse_id(proposal_id)
     proposal = db.session.get(Proposal, ident) if ident else None
     if proposal is None or not permissions.can_view_proposal(actor, proposal):
         raise NotFound()
@@ -197,26 +183,6 @@ def create_proposal(actor, topic: Topic, *, title, body) -> Proposal:
     return proposal
 
 
-def parse_closes_at(f: Fields, value, *, local: bool = False) -> datetime | None:
-    """A deadline: an aware datetime or ISO-8601 text with a time zone (`local`: a naive one is Beijing time)."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            f.add("closes_at", _l("Must be a date and time (ISO 8601)."))
-            return None
-    if not isinstance(value, datetime):
-        f.add("closes_at", _l("This field is required.") if value in (None, "") else
-              _l("Must be a date and time (ISO 8601)."))
-        return None
-    if value.tzinfo is None:
-        if not local:
-            f.add("closes_at", _l("Give the time zone, e.g. 2026-12-01T20:00:00+08:00."))
-            return None
-        value = value.replace(tzinfo=LOCAL_TZ)
-    return value.astimezone(timezone.utc)
-
-
 def parse_quorum(f: Fields, value) -> Decimal:
     """A fraction of the roll between 0 and 1 (0.5), with at most 4 decimals; default 0."""
     if value in (None, ""):
@@ -268,7 +234,8 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
         rule = Rule(rule)
     except ValueError:
         f.add("rule", _l("Choose one of the rules."))
-    closes_at = parse_closes_at(f, closes_at, local=local_time)
+    # ISO 8601 with a zone; from the page's `datetime-local` field (local_time), Beijing time
+    closes_at = parse_datetime(f, "closes_at", closes_at, local=local_time)
     now = clock.now()
     if closes_at is not None and not now + MIN_BALLOT <= closes_at <= now + MAX_BALLOT:
         f.add("closes_at", _l("The vote must last between 5 minutes and 90 days."))
@@ -372,7 +339,7 @@ def cast_vote(actor, proposal, choice, *, on_behalf_of=None, witness=None) -> Vo
     """
     if not getattr(actor, "is_authenticated", False):
         raise NotFound()
-    proposal_id = proposal.id if isinstance(proposal, Proposal) else _id(proposal)
+    proposal_id = proposal.id if isinstance(proposal, Proposal) else parse_id(proposal)
     if proposal_id is None:
         raise NotFound()
     f = Fields()
@@ -383,7 +350,7 @@ def cast_vote(actor, proposal, choice, *, on_behalf_of=None, witness=None) -> Vo
         loaded = get_proposal(actor, proposal_id)
         if not permissions.can_assist(actor, loaded):
             raise Forbidden(_l("Only the building lead or the secretary records votes for neighbours."))
-        voter_id = _id(on_behalf_of)
+        voter_id = parse_id(on_behalf_of)
         if voter_id is None or voter_id == actor.id:
             f.add("on_behalf_of", _l("Choose a neighbour on the roll."))
         witness = f.text("witness", deliberation.clean_text(witness), max_len=WITNESS_MAX)

@@ -22,6 +22,7 @@ from ..deliberation.models import Message, Topic
 from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..places.models import Unit
+from ..places.services import find
 from ..web import safe_next
 from . import permissions, services
 from .forms import CHOICE_LABELS, RULE_HINTS, RULE_LABELS, AssistedVoteForm, BallotForm, ProposalForm
@@ -115,7 +116,7 @@ def propose(topic_id):
 
 def _default_closing() -> str:
     """Seven days from now at 20:00 Beijing time, as the form's datetime-local value."""
-    local = (clock.now() + timedelta(days=7)).astimezone(services.LOCAL_TZ)
+    local = (clock.now() + timedelta(days=7)).astimezone(clock.LOCAL_TZ)
     return local.replace(hour=20, minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -125,7 +126,7 @@ def _open_page(topic: Topic, form: BallotForm, status: int = 200):
     form.proposal_ids.choices = [(str(p.id), p.title) for p in drafts]
     return render_template("voting/open_ballot.html", topic=topic, form=form, drafts=drafts,
                            rules=[(r.value, RULE_LABELS[r], RULE_HINTS[r]) for r in Rule],
-                           min_closing=(clock.now().astimezone(services.LOCAL_TZ)
+                           min_closing=(clock.now().astimezone(clock.LOCAL_TZ)
                                         + services.MIN_BALLOT).strftime("%Y-%m-%dT%H:%M")), status
 
 
@@ -146,7 +147,7 @@ def open_ballots(topic_id):
         return _open_page(topic, form)
     chosen = []
     for raw in form.proposal_ids.data or []:
-        proposal = db.session.get(Proposal, services._id(raw)) if services._id(raw) else None
+        proposal = find(Proposal, raw)
         if proposal is None or proposal.topic_id != topic.id:
             form.add_error("proposal_ids", _("Choose proposals of this topic."))
             return _open_page(topic, form, 422)

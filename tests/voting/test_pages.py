@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from courtyard import clock
 from courtyard.extensions import db
 from courtyard.voting import services
 from courtyard.voting.models import Proposal, ProposalStatus, Vote
@@ -51,7 +52,7 @@ def test_propose_then_open_then_vote_then_close(v, browse):
     assert r.status_code == 302, r.get_data(as_text=True)
     db.session.refresh(p)
     assert (p.status, p.rule.value, p.secret, str(p.quorum)) == (ProposalStatus.voting, "household", True, "0.5000")
-    local = p.closes_at.astimezone(services.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+    local = p.closes_at.astimezone(clock.LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
     assert local == closes  # the form's time is Beijing time
 
     r = resident.post(f"/proposals/{p.id}/vote", {"choice": "yes", "next": f"/topics/{topic.id}#proposal-{p.id}"})
