@@ -6,6 +6,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from .clock import LOCAL_TZ
+
 ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
@@ -62,7 +64,7 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one place: courtyard/__init__.py
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = LOCAL_TZ.key  # pages show times in the street's zone (clock.LOCAL_TZ)
     LANGUAGES = ("zh_CN", "en")
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins answered with 429 once either budget is spent.

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..clock import LOCAL_TZ
 from ..dbtypes import iso
 from ..errors import Invalid
 from ..extensions import db
+from ..validation import Fields, parse_id_filter
 from .models import AuditEntry
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-MAX_ID = 2**31 - 1
 
 
 def _day(value: str | None, field: str, errors: dict) -> date | None:
@@ -26,27 +24,18 @@ def _day(value: str | None, field: str, errors: dict) -> date | None:
         return None
 
 
-def _whole(value, field: str, errors: dict) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[field] = _l("Must be a whole number.")
-        return None
-    return number if 0 <= number <= MAX_ID else -1  # names nothing: no entries, not an error
-
-
 def search(*, actor_id=None, action=None, subject_type=None, subject_id=None, courtyard_id=None,
            since=None, until=None) -> sa.Select:
     """Entries, newest first. `since` and `until` are days (Beijing time), both included;
     `action` matches exactly or, ending in a dot, by prefix ("task."). Raises Invalid."""
-    errors: dict = {}
+    f = Fields()
+    errors = f.errors
     q = sa.select(AuditEntry)
     for field, column, value in (("actor_id", AuditEntry.actor_id, actor_id),
                                  ("subject_id", AuditEntry.subject_id, subject_id),
                                  ("courtyard_id", AuditEntry.courtyard_id, courtyard_id)):
-        number = _whole(value, field, errors)
+        # 0 is the street (subject_id); out of range names nothing: no entries, not an error
+        number = parse_id_filter(f, field, value, minimum=0)
         if number is not None:
             q = q.where(column == number)
     if action:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..clock import LOCAL_TZ
 from ..deliberation.models import CATEGORY_LABELS, Topic
 from ..errors import Invalid
 from ..extensions import db
@@ -33,7 +34,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _local(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(rules.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def safe_cell(value):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..clock import LOCAL_TZ
 from ..deliberation.models import Message, Topic, TopicPhoto, TopicStatus
 from ..extensions import db
 from ..places.models import Building, Courtyard, Membership, Organization, OrgKind, Role
@@ -45,9 +46,9 @@ def _const(value: str | int):
 def local_day(column):
     """The Beijing date of a UTC timestamp column, as 'YYYY-MM-DD' text."""
     if _pg():
-        return sa.func.to_char(sa.func.timezone(_const("Asia/Shanghai"), sa.func.timezone(_const("UTC"), column)),
+        return sa.func.to_char(sa.func.timezone(_const(LOCAL_TZ.key), sa.func.timezone(_const("UTC"), column)),
                                _const("YYYY-MM-DD"))
-    return sa.func.date(column, _const("+8 hours"))
+    return sa.func.date(column, _const("+8 hours"))  # LOCAL_TZ: UTC+8 all year
 
 
 def local_month(column):

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from ..clock import LOCAL_TZ  # no daylight saving: a local day is always UTC+8
 from ..tasks.rules import satisfied_share
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # no daylight saving: a local day is always UTC+8
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 MAX_WINDOW_DAYS = 3 * 366 + 1  # three years: a window longer than that is no one's report

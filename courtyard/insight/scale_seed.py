@@ -25,6 +25,7 @@ import click
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from ..clock import LOCAL_TZ
 from ..extensions import db
 from ..tasks import rules as task_rules
 from . import rules
@@ -101,7 +102,7 @@ class _batched_inserts:
 
 
 def _bj(d: date, hour: float) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=rules.LOCAL_TZ) + timedelta(hours=hour)
+    return datetime(d.year, d.month, d.day, tzinfo=LOCAL_TZ) + timedelta(hours=hour)
 
 
 def _weekday_hour(rng: random.Random) -> float:
