@@ -146,7 +146,7 @@ def exports():
     q = parse_query(ExportQuery)
     name, mimetype, payload = export.build(current_user, scope=_required_scope(q), date_from=q.date_from,
                                            date_to=q.date_to, what=q.what, fmt=q.format)
-    resp = Response(payload, mimetype=mimetype)
+    resp = Response(payload, content_type=mimetype)  # the whole header: `mimetype=` would add a second charset
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

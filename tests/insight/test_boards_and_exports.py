@@ -119,7 +119,8 @@ def test_ranking_api_for_residents(api, town):
 def _csv(r):
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.data.startswith(b"\xef\xbb\xbf")
-    assert r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    assert "attachment" in r.headers["Content-Disposition"]
     return list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
 
 
@@ -153,6 +154,7 @@ def test_figures_csv_and_excel_workbook(api, town):
     assert any(r[2] == "0.3333" and r[3:5] == ["1", "3"] for r in rows[1:])   # resolution: 1 of 3
     r = api.as_(w.staff_c1).get("/exports", query_string={**q, "format": "xlsx"})
     assert r.status_code == 200 and r.data[:2] == b"PK"
+    assert r.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     wb = load_workbook(io.BytesIO(r.data), read_only=True)
     assert len(wb.sheetnames) == 3
     topics = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
