@@ -131,19 +131,22 @@ def figure_rows(data: dict) -> tuple[list[str], list[list]]:
             [_("Totals"), _("Resolved"), data["resolved"], "", "", ""],
             [_("Totals"), _("Overdue now"), data["overdue"], "", "", ""],
             [_("Totals"), _("Escalated"), data["escalated"], "", "", ""]]
-    for key, f in data["figures"].items():
-        rows.append([_("Rates"), str(FIGURE_NAMES[key]), _blank(f["value"]), f["numerator"], f["denominator"],
-                     f["formula"]])
+    for key, f in data["figures"].items():  # a file for people: rounded as on the pages (hours: one place)
+        hours = key.startswith("avg_hours")
+        rows.append([_("Rates"), str(FIGURE_NAMES[key]), _blank(rules.rounded(f["value"], 1 if hours else 4)),
+                     rules.rounded(f["numerator"], 1) if hours else f["numerator"], f["denominator"], f["formula"]])
     for m in data["by_month"]:
         rows.append([_("By month"), m["month"], m["topics"], "", "", _("topics")])
-        rows.append([_("By month"), m["month"], _blank(m["resolution_rate"]), m["resolved"], m["tasks"],
+        rows.append([_("By month"), m["month"], _blank(rules.rounded(m["resolution_rate"])), m["resolved"], m["tasks"],
                      str(services.FORMULAS["resolution_rate"])])
     for c in data["by_category"]:
         rows.append([_("By category"), c["label"], c["topics"], "", "", _("topics")])
-        rows.append([_("By category"), c["label"], _blank(c["resolution_rate"]), c["resolved"], c["tasks"],
+        rows.append([_("By category"), c["label"], _blank(rules.rounded(c["resolution_rate"])), c["resolved"],
+                     c["tasks"],
                      str(services.FORMULAS["resolution_rate"])])
     for p in data["property_ranking"]:
-        rows.append([_("Property ranking"), p["name"], _blank(p["on_time_rate"]), p["on_time"]["numerator"],
+        rows.append([_("Property ranking"), p["name"], _blank(rules.rounded(p["on_time_rate"])),
+                     p["on_time"]["numerator"],
                      p["on_time"]["denominator"], str(services.FORMULAS["on_time_rate"])])
     return header, rows
 

@@ -63,7 +63,9 @@ def hours_between(start, end):
     """(end − start) in hours, in SQL."""
     if _pg():
         return sa.extract("epoch", end - start) / 3600.0
-    return (sa.func.julianday(end) - sa.func.julianday(start)) * 24.0
+    # julianday() is a float of ~2.46 million days: its difference is off by some microseconds,
+    # enough to turn 7 hours into 6.99999998. To the millisecond, sums and means come out as counted.
+    return sa.func.round((sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0, 3) / 3600.0
 
 
 def _count_if(condition):

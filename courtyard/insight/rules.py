@@ -60,19 +60,19 @@ def mean(total: float, count: int) -> float | None:
 
 
 def rounded(value: float | None, places: int = 4) -> float | None:
+    """For people (exports): the API gives every rate exactly, pages round with their filters."""
     return None if value is None else round(value, places)
 
 
-def figure(numerator: float, denominator: int, value: float | None, formula: str, places: int = 4) -> dict:
-    """A figure as the API returns it: the value with the counts it was computed from."""
-    return {"value": rounded(value, places), "numerator": rounded(numerator, 2) if isinstance(numerator, float)
-            else numerator, "denominator": denominator, "formula": formula}
+def figure(numerator: float, denominator: int, value: float | None, formula: str) -> dict:
+    """A figure as the API returns it: the value — exactly numerator / denominator, never
+    rounded (2/3 is 0.6666666666666666) — with the counts it was computed from."""
+    return {"value": value, "numerator": numerator, "denominator": denominator, "formula": formula}
 
 
 def change(current: int, previous: int) -> dict:
     """How `current` compares with `previous`: the difference and the relative change (None from 0)."""
-    rel = ratio(current - previous, previous)
-    return {"previous": previous, "delta": current - previous, "ratio": rounded(rel)}
+    return {"previous": previous, "delta": current - previous, "ratio": ratio(current - previous, previous)}
 
 
 # --- windows: inclusive local dates ---------------------------------------------------------
@@ -292,7 +292,7 @@ def seasonal_profile(counts: dict[int, int]) -> dict:
     average = total / 12
     peaks = [m for m, n in enumerate(by_month, start=1) if n >= PEAK_MIN and n >= PEAK_FACTOR * average]
     return {"by_month": by_month, "total": total,
-            "share": [rounded(ratio(n, total)) for n in by_month], "peak_months": peaks}
+            "share": [ratio(n, total) for n in by_month], "peak_months": peaks}
 
 
 # Themes that cut across categories, found by words in the title (the seasonal patterns of 未诉先办).

@@ -134,11 +134,11 @@ def _task_rates(t: dict, ratings: dict[str, int]) -> dict:
     good, total, sat = _satisfaction(ratings)
     return {
         "tasks": t["tasks"], "resolved": t["resolved"], "overdue": t["overdue"], "escalated": t["escalated"],
-        "resolution_rate": rules.rounded(rules.resolution_rate(t["resolved"], t["tasks"])),
-        "satisfaction_rate": rules.rounded(sat),
-        "avg_hours_to_resolve": rules.rounded(rules.mean(t["resolve_hours"], t["resolved"]), 1),
-        "on_time_rate": rules.rounded(rules.on_time_rate(t["on_time"], t["judged"])),
-        "reopen_rate": rules.rounded(rules.reopen_rate(t["reopened"], t["finished"])),
+        "resolution_rate": rules.resolution_rate(t["resolved"], t["tasks"]),
+        "satisfaction_rate": sat,
+        "avg_hours_to_resolve": rules.mean(t["resolve_hours"], t["resolved"]),
+        "on_time_rate": rules.on_time_rate(t["on_time"], t["judged"]),
+        "reopen_rate": rules.reopen_rate(t["reopened"], t["finished"]),
         "ratings": {**{s: ratings.get(s, 0) for s in rules.SCORES}, "total": total},
     }
 
@@ -154,9 +154,9 @@ def _figures(t: dict, p: dict, ratings: dict[str, int]) -> dict:
                            str(FORMULAS["response_rate"])),
         "avg_hours_to_first_response": f(p["response_hours"], p["responded"],
                                          rules.mean(p["response_hours"], p["responded"]),
-                                         str(FORMULAS["avg_hours_to_first_response"]), 1),
+                                         str(FORMULAS["avg_hours_to_first_response"])),
         "avg_hours_to_resolve": f(t["resolve_hours"], t["resolved"], rules.mean(t["resolve_hours"], t["resolved"]),
-                                  str(FORMULAS["avg_hours_to_resolve"]), 1),
+                                  str(FORMULAS["avg_hours_to_resolve"])),
         "on_time_rate": f(t["on_time"], t["judged"], rules.on_time_rate(t["on_time"], t["judged"]),
                           str(FORMULAS["on_time_rate"])),
         "reopen_rate": f(t["reopened"], t["finished"], rules.reopen_rate(t["reopened"], t["finished"]),
@@ -242,7 +242,7 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         ly_n = topics_prev_months.get(ly_m, 0) if ly_m >= rules.month_key(ext_start) else None
         by_month.append({
             "month": m, "topics": p["topics"], "appeals": p["appeals"], "responded": p["responded"],
-            "response_rate": rules.rounded(rules.response_rate(p["responded"], p["appeals"])),
+            "response_rate": rules.response_rate(p["responded"], p["appeals"]),
             **_task_rates(t, r),
             "topics_previous_month": prev_n,
             "change_previous_month": rules.change(p["topics"], prev_n) if prev_n is not None else None,
@@ -259,7 +259,7 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         by_category.append({
             "category": code, "label": str(CATEGORY_LABELS[category]), "topics": p["topics"],
             "appeals": p["appeals"], "responded": p["responded"],
-            "response_rate": rules.rounded(rules.response_rate(p["responded"], p["appeals"])),
+            "response_rate": rules.response_rate(p["responded"], p["appeals"]),
             **_task_rates(t, r_cat.get(code, {})),
         })
     by_category.sort(key=lambda c: (-c["topics"], -c["tasks"], c["category"]))
@@ -272,17 +272,17 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         "topics": p_total["topics"],
         "appeals": p_total["appeals"],
         "responded": p_total["responded"],
-        "response_rate": rules.rounded(rules.response_rate(p_total["responded"], p_total["appeals"])),
-        "avg_hours_to_first_response": rules.rounded(rules.mean(p_total["response_hours"], p_total["responded"]), 1),
+        "response_rate": rules.response_rate(p_total["responded"], p_total["appeals"]),
+        "avg_hours_to_first_response": rules.mean(p_total["response_hours"], p_total["responded"]),
         "tasks": t_total["tasks"],
         "resolved": t_total["resolved"],
-        "resolution_rate": rules.rounded(rules.resolution_rate(t_total["resolved"], t_total["tasks"])),
-        "satisfaction_rate": rules.rounded(sat),
-        "avg_hours_to_resolve": rules.rounded(rules.mean(t_total["resolve_hours"], t_total["resolved"]), 1),
+        "resolution_rate": rules.resolution_rate(t_total["resolved"], t_total["tasks"]),
+        "satisfaction_rate": sat,
+        "avg_hours_to_resolve": rules.mean(t_total["resolve_hours"], t_total["resolved"]),
         "overdue": t_total["overdue"],
         "escalated": t_total["escalated"],
-        "on_time_rate": rules.rounded(rules.on_time_rate(t_total["on_time"], t_total["judged"])),
-        "reopen_rate": rules.rounded(rules.reopen_rate(t_total["reopened"], t_total["finished"])),
+        "on_time_rate": rules.on_time_rate(t_total["on_time"], t_total["judged"]),
+        "reopen_rate": rules.reopen_rate(t_total["reopened"], t_total["finished"]),
         "ratings": {**r_total, "total": total},
         "figures": _figures(t_total, p_total, r_total),
         "volume": {"topics": volume(topic_days, p_total["topics"]), "tasks": volume(task_days, t_total["tasks"])},
@@ -303,7 +303,7 @@ def _ranked_row(t: dict, r: dict[str, int]) -> dict:
         "on_time": {"numerator": t["on_time"], "denominator": t["judged"]},
         "satisfaction": {"numerator": good, "denominator": total},
         "reopen": {"numerator": t["reopened"], "denominator": t["finished"]},
-        "resolve": {"hours": round(t["resolve_hours"], 1), "tasks": t["resolved"]},
+        "resolve": {"hours": t["resolve_hours"], "tasks": t["resolved"]},
     }
 
 
@@ -413,7 +413,7 @@ def board(actor, community: Community, *, limit: int = BOARD_LIMIT) -> dict:
                       "before_photos": before.get(t.topic_id, []), "after_photos": after.get(t.id, []),
                       "ratings": {**ratings.get((t.id,), {s: 0 for s in rules.SCORES}),
                                   "total": sum(ratings.get((t.id,), {}).values())},
-                      "satisfaction_rate": rules.rounded(_satisfaction(ratings.get((t.id,), {}))[2])}
+                      "satisfaction_rate": _satisfaction(ratings.get((t.id,), {}))[2]}
                      for t in tasks],
     }
 

@@ -49,12 +49,13 @@ def test_change_is_the_difference_and_its_ratio(current, previous):
     if previous == 0:
         assert c["ratio"] is None
     else:
-        assert c["ratio"] == round((current - previous) / previous, 4)
+        assert c["ratio"] == (current - previous) / previous
 
 
 def test_figure_keeps_its_counts():
     f = rules.figure(2, 7, rules.resolution_rate(2, 7), "verified / created")
-    assert f == {"value": 0.2857, "numerator": 2, "denominator": 7, "formula": "verified / created"}
+    assert f == {"value": 2 / 7, "numerator": 2, "denominator": 7, "formula": "verified / created"}
+    assert rules.figure(2, 3, rules.reopen_rate(2, 3), "x")["value"] == 0.6666666666666666  # 2/3, not 0.6667
     assert rules.figure(0, 0, None, "x")["value"] is None
 
 

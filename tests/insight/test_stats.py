@@ -98,14 +98,14 @@ def test_street_figures_match_the_hand_count(api, story):
     s = street_stats(api, w)
     assert s["window"] == {"from": "2026-05-01", "to": "2026-05-31", "days": 31}
     assert (s["topics"], s["appeals"], s["responded"]) == (9, 7, 4)
-    assert s["response_rate"] == round(4 / 7, 4)
+    assert s["response_rate"] == 4 / 7  # exactly: the API never rounds (pages do)
     assert s["avg_hours_to_first_response"] == 2.5
     assert (s["tasks"], s["resolved"], s["overdue"], s["escalated"]) == (7, 2, 3, 2)
-    assert s["resolution_rate"] == round(2 / 7, 4)
+    assert s["resolution_rate"] == 2 / 7
     assert s["avg_hours_to_resolve"] == 60.0
     assert s["satisfaction_rate"] == 0.8
     assert s["ratings"] == {"satisfied": 2, "basically_satisfied": 2, "unsatisfied": 1, "total": 5}
-    assert s["on_time_rate"] == round(2 / 6, 4)
+    assert s["on_time_rate"] == 2 / 6
     assert s["reopen_rate"] == 0.5
 
 
@@ -116,18 +116,19 @@ def test_each_figure_comes_with_its_counts_and_formula(api, story):
         "resolution_rate": (2, 7), "satisfaction_rate": (4, 5), "response_rate": (4, 7),
         "avg_hours_to_first_response": (10.0, 4), "avg_hours_to_resolve": (120.0, 2), "on_time_rate": (2, 6),
         "reopen_rate": (2, 4)}
-    assert f["resolution_rate"]["value"] == round(2 / 7, 4)
+    assert f["resolution_rate"]["value"] == 2 / 7
     assert all(v["formula"] for v in f.values())
+    assert all(v["value"] == v["numerator"] / v["denominator"] for v in f.values())
 
 
 def test_community_and_courtyard_scopes(api, story):
     w, _t, _k = story
     c1 = api.as_(w.staff_c1).get("/stats", query_string={"scope": f"community:{w.c1.id}", **MAY}).get_json()
     assert (c1["topics"], c1["appeals"], c1["responded"], c1["response_rate"]) == (8, 6, 3, 0.5)
-    assert c1["avg_hours_to_first_response"] == round(7 / 3, 1)
+    assert c1["avg_hours_to_first_response"] == 7 / 3
     assert (c1["tasks"], c1["resolved"], c1["overdue"], c1["escalated"]) == (6, 2, 2, 1)
-    assert c1["resolution_rate"] == round(2 / 6, 4)
-    assert (c1["on_time_rate"], c1["reopen_rate"], c1["satisfaction_rate"]) == (0.4, round(1 / 3, 4), 0.8)
+    assert c1["resolution_rate"] == 2 / 6
+    assert (c1["on_time_rate"], c1["reopen_rate"], c1["satisfaction_rate"]) == (0.4, 1 / 3, 0.8)
     a = api.as_(w.secretary_a).get("/stats", query_string={"scope": f"courtyard:{w.a.id}", **MAY}).get_json()
     assert (a["topics"], a["appeals"], a["responded"], a["response_rate"]) == (7, 5, 2, 0.4)
     assert a["avg_hours_to_first_response"] == 3.0
@@ -181,7 +182,7 @@ def test_property_ranking_in_the_stats(api, story):
     p2, p1 = ranking
     assert (p1["tasks"], p1["on_time"], p1["on_time_rate"]) == (5, {"numerator": 1, "denominator": 4}, 0.25)
     assert (p1["satisfaction"], p1["satisfaction_rate"]) == ({"numerator": 3, "denominator": 4}, 0.75)
-    assert (p1["reopen"], p1["reopen_rate"]) == ({"numerator": 2, "denominator": 3}, round(2 / 3, 4))
+    assert (p1["reopen"], p1["reopen_rate"]) == ({"numerator": 2, "denominator": 3}, 2 / 3)
     assert (p1["avg_hours_to_resolve"], p1["resolve"]) == (60.0, {"hours": 120.0, "tasks": 2})
     assert (p2["tasks"], p2["on_time_rate"], p2["satisfaction_rate"], p2["reopen_rate"]) == (2, 0.5, 1.0, 0.0)
     assert p2["avg_hours_to_resolve"] is None
@@ -258,3 +259,27 @@ def test_the_day_boundary_is_beijing_midnight(api, story):
     assert last_day["topics"] == 1            # T8 at 23:30 Beijing time (15:30 UTC)
     first_day = street_stats(api, w, **{"from": "2026-05-01", "to": "2026-05-01"})
     assert (first_day["topics"], first_day["tasks"]) == (0, 1)   # K7 at 00:30; T7 the evening before
+
+
+def test_two_thirds_is_two_thirds_in_the_api_and_rounded_on_the_page(app, api, world, fixed_now):
+    """CONTRACT §4: a rate is its numerator / denominator, exactly, as a JSON number; null for an
+    empty divisor. Only pages round (66.7%)."""
+    from tests.web.browser import Browser
+    w = world
+    a0, a1, a2 = w.residents["a"]
+    tasks = [add_task(add_topic(w.a, a0, f"楼道灯坏了{i}", "repairs", bj(2026, 5, 3 + i)), w.p1,
+                      created_at=bj(2026, 5, 3 + i, 13), status=status, done_at=bj(2026, 5, 4 + i) if done else None,
+                      verified_at=bj(2026, 5, 5 + i) if done else None)
+             for i, (status, done) in enumerate([("verified", True), ("verified", True), ("in_progress", False)])]
+    for person, score in ((a0, "satisfied"), (a1, "basically_satisfied"), (a2, "unsatisfied")):
+        rate(tasks[0], person, score)
+    r = api.as_(w.secretary_a).get("/stats", query_string={"scope": f"courtyard:{w.a.id}", **MAY})
+    s = r.get_json()
+    assert (s["resolved"], s["tasks"], s["resolution_rate"]) == (2, 3, 2 / 3)
+    assert s["satisfaction_rate"] == 2 / 3 and s["figures"]["satisfaction_rate"]["value"] == 2 / 3
+    assert '"resolution_rate":0.6666666666666666' in r.get_data(as_text=True).replace(" ", "")
+    assert s["reopen_rate"] == 0.0 and s["avg_hours_to_first_response"] is None  # no reply: nothing to divide by
+    b = Browser(app.test_client()).english()
+    b.login(w.secretary_a)
+    page = b.text(f"/insight?scope=courtyard:{w.a.id}&from=2026-05-01&to=2026-05-31")
+    assert "66.7%" in page and "0.6666" not in page
