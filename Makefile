@@ -14,8 +14,13 @@ run: install vendor translations
 serve: install vendor translations
 	$(BIN)/python wsgi.py
 
+# pytest-xdist: one worker per core, each with databases of its own (tests/conftest.py);
+# the modules that start real servers stay whole on one worker (--dist loadgroup).
+# `make test PYTEST_XDIST=` runs in one process; `make test PYTEST_ARGS="tests/web -x"` narrows.
+PYTEST_XDIST ?= -n 2 --dist loadgroup
+
 test: install-dev vendor translations lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The layering of courtyard/ (.importlinter, docs/architecture.md).
 lint: install-dev

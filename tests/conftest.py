@@ -2,11 +2,19 @@
 
 Every test that uses `app` runs on SQLite, and again on PostgreSQL when
 TEST_DATABASE_URL is set. In CI (CI=true) PostgreSQL and Redis must be reachable.
+
+Under pytest-xdist (`make test` runs `-n 2`) each worker has databases of its own: its
+SQLite file and upload folder under its own temporary directory, the PostgreSQL database
+`<name>_<worker>` (e.g. `test_gw0`, created on TEST_DATABASE_URL's server if missing) and
+Redis database number `<n> + <worker index>`. TEST_DATABASE_URL and TEST_REDIS_URL are
+rewritten in the worker's environment, so test modules and the servers they start see
+the worker's own. Without xdist the URLs are used as given.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +28,25 @@ from courtyard.realtime import presence
 from .factories import Factory
 
 IN_CI = os.environ.get("CI") == "true"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1 … under xdist; unset otherwise
+SERVER_PG_URL = os.environ.get("TEST_DATABASE_URL")  # as given: reaches the server
+
+
+def _worker_urls() -> None:
+    """Point TEST_DATABASE_URL and TEST_REDIS_URL at this xdist worker's own databases."""
+    if WORKER is None:
+        return
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        base = sa.engine.make_url(url)
+        os.environ["TEST_DATABASE_URL"] = base.set(database=f"{base.database}_{WORKER}").render_as_string(
+            hide_password=False)
+    if url := os.environ.get("TEST_REDIS_URL"):
+        parts = urlsplit(url)
+        db = int(parts.path.strip("/") or 0) + int(WORKER.removeprefix("gw"))
+        os.environ["TEST_REDIS_URL"] = urlunsplit(parts._replace(path=f"/{db}"))
+
+
+_worker_urls()
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -36,7 +63,21 @@ def _reachable_pg(url: str) -> str | None:
         return str(exc)
 
 
+def _create_pg_database(server_url: str, url: str) -> None:
+    """CREATE DATABASE `url`'s database on the server of `server_url`, unless it exists."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(normalise_database_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+
+
 def pytest_configure(config):
+    if PG_URL and PG_URL != SERVER_PG_URL and _reachable_pg(SERVER_PG_URL) is None:
+        _create_pg_database(SERVER_PG_URL, PG_URL)  # this worker's own, before any test uses it
     if IN_CI:
         missing = []
         if not PG_URL:
@@ -47,6 +88,20 @@ def pytest_configure(config):
             missing.append("TEST_REDIS_URL is not set")
         if missing:
             raise pytest.UsageError("CI needs its services: " + "; ".join(missing))
+
+
+# Tests whose module- or session-scoped fixtures start real servers (or a browser) run on one
+# xdist worker per group (`--dist loadgroup`), so that each server starts once.
+_SERVER_GROUPS = {"e2e": "e2e", "live": None, "runtime": None}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).parent
+    for item in items:
+        parts = Path(item.fspath).relative_to(root).parts
+        if parts[0] in _SERVER_GROUPS or item.get_closest_marker("live"):
+            item.add_marker(pytest.mark.xdist_group(_SERVER_GROUPS.get(parts[0]) or "/".join(parts)))
 
 
 def _fresh_g_per_request(app) -> None:
@@ -92,11 +147,31 @@ def _backend_app(request, tmp_path_factory):
         db.engine.dispose()
 
 
+def _empty_postgres_sql(tables) -> str:
+    """One round trip that empties every table and restarts the sequences used since.
+
+    DELETE, not TRUNCATE: truncating the ~30 tables costs ~100 ms a test even when they are
+    empty, deleting from them ~10 ms. audit_log refuses DELETE (a trigger): it is truncated,
+    and only when it has rows."""
+    from courtyard.audit import AuditEntry
+    sealed = AuditEntry.__table__.name
+    steps = [f'IF EXISTS (SELECT 1 FROM "{sealed}") THEN TRUNCATE "{sealed}"; END IF;']
+    steps += [f'DELETE FROM "{t.name}";' for t in reversed(tables) if t.name != sealed]
+    return f"""DO $$
+DECLARE s record;
+BEGIN
+  {" ".join(steps)}
+  FOR s IN SELECT schemaname, sequencename FROM pg_sequences
+           WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+    EXECUTE format('ALTER SEQUENCE %I.%I RESTART', s.schemaname, s.sequencename);
+  END LOOP;
+END $$"""
+
+
 def _empty_all_tables() -> None:
     tables = [t for t in db.metadata.sorted_tables]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(sa.text(_empty_postgres_sql(tables)))
     else:
         from courtyard.audit import unsealed  # audit_log refuses DELETE except to this clean-up
         with unsealed():
