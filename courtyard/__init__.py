@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "courtyard" / "migrations"), render_as_batch=True,
                     compare_type=True)
     csrf.init_app(app)
+    i18n.prepare_translations(app)  # a fresh checkout has .po files only (*.mo are built, not in git)
     babel.init_app(app, locale_selector=i18n.select_locale)  # the zone: BABEL_DEFAULT_TIMEZONE
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
