@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     @_in_english
     def seed_demo():
         """Load the demo street (idempotent); accounts are listed in README.md."""
-        from .seed import seed_demo as seed
+        from .seeding.demo import seed_demo as seed
         try:
             summary = seed()
         except DomainError as err:
@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
     def seed_scale(seed, until, residents, buildings, communities, days):
         """Fill an EMPTY database with a street-sized data set (for bench/insight.py)."""
         from datetime import date
-        from .insight.scale_seed import Plan, seed_scale as run
+        from .seeding.scale import Plan, seed_scale as run
         if not (1 <= communities <= buildings <= 2000 and buildings <= residents <= 500_000 and 1 <= days <= 3 * 366):
             raise click.BadParameter("need 1 ≤ communities ≤ buildings ≤ 2000, buildings ≤ residents ≤ 500,000, "
                                      "1 ≤ days ≤ 1098")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from courtyard import seed
+from courtyard.seeding import demo as seed
 from courtyard.accounts.models import User
 from courtyard.extensions import db
 from courtyard.places.models import Building, Membership, MembershipStatus

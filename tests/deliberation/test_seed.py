@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from courtyard.deliberation.models import Message, Topic, TopicSupport
 from courtyard.extensions import db
-from courtyard.seed import seed_demo
+from courtyard.seeding.demo import seed_demo
 
 
 def _counts():

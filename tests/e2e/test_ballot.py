@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from courtyard.seed import PASSWORD
-from courtyard.voting.seed import EBIKE_TOPIC
+from courtyard.seeding.demo import PASSWORD
+from courtyard.seeding.voting import EBIKE_TOPIC
 
 pytestmark = pytest.mark.browser
 BALLOT = "在车棚北墙安装 4 个扫码充电口，按次付费"

@@ -11,7 +11,7 @@ from courtyard.extensions import db
 from courtyard.insight import services
 from courtyard.insight.queries import Scope
 from courtyard.insight.rules import Window
-from courtyard.insight.scale_seed import Plan, seed_scale
+from courtyard.seeding.scale import Plan, seed_scale
 
 PLAN = Plan(seed=7, communities=2, buildings=6, residents=300, days=90, topics_per_building=40,
             until=date(2026, 6, 15))

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from courtyard.extensions import db
-from courtyard.seed import seed_demo
+from courtyard.seeding.demo import seed_demo
 from courtyard.voting import services
 from courtyard.voting.models import Proposal, ProposalStatus, Vote
 

@@ -1,6 +1,6 @@
 """Demo tasks for `flask seed-demo`: the demo topics handed to the property companies and departments.
 
-A step of courtyard/seed.py, after the ballots (it receives the `Demo` with its users).
+A step of seeding/demo.py, after the ballots (it receives the `Demo` with its users).
 Idempotent: a task is found by its topic and organization and made only if missing.
 Everything goes through the services, on a clock set back to when it happened, so that
 the timelines read like real ones:
@@ -8,7 +8,7 @@ the timelines read like real ones:
 * 厨余垃圾桶: done with a photo, accepted by the building lead, rated by three neighbours;
 * 2单元顶层漏雨: in progress at the property company;
 * 电动车棚: just assigned (the property manager can take it on in the demo);
-* 消防通道: the ballot adopted yesterday (courtyard/voting/seed.py) became a task for the
+* 消防通道: the ballot adopted yesterday (seeding/voting.py) became a task for the
   street's city management office, due six hours later; it is overdue, and the service
   clock escalated it to 芳古园一区社区 (level 1), whose staff have not yet acknowledged
   it — it waits in their escalations inbox. That community keeps its own, stricter
@@ -21,14 +21,17 @@ import io
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
 
 from .. import clock
 from ..deliberation.models import Topic
 from ..extensions import db
-from ..places.models import Organization
-from . import services
-from .models import Task
+from ..places.models import Community, Organization
+from ..tasks import services
+from ..tasks.models import Task, TaskPolicy
+from ..uploads.services import store_upload
+from ..voting.models import Proposal
 
 PROPERTY = "北京方庄物业管理有限责任公司"
 CITY_MANAGEMENT = "丰台区城市管理委员会"
@@ -73,9 +76,6 @@ class _Clock:
 
 def _photo(user, seed: int) -> int:
     """A small made-up picture of the finished work (the demo has no camera)."""
-    from PIL import Image, ImageDraw
-
-    from ..uploads.services import store_upload
     img = Image.new("RGB", (480, 360), (196, 186, 170))
     draw = ImageDraw.Draw(img)
     draw.rectangle((0, 250, 480, 360), fill=(120, 110, 100))
@@ -86,8 +86,6 @@ def _photo(user, seed: int) -> int:
 
 
 def _guyuan_policy(demo) -> None:
-    from ..places.models import Community
-    from .models import TaskPolicy
     community = db.session.scalar(sa.select(Community).where(Community.name == GUYUAN))
     if community is None or db.session.scalar(sa.select(sa.exists().where(TaskPolicy.community_id == community.id))):
         return
@@ -96,7 +94,6 @@ def _guyuan_policy(demo) -> None:
 
 def seed_tasks(demo) -> None:
     """Five tasks in every state; the street's default policy, and one community's own."""
-    from ..voting.models import Proposal
     services.ensure_street_defaults()
     _guyuan_policy(demo)
     users = demo.users

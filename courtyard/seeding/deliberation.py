@@ -1,6 +1,6 @@
 """Demo topics for `flask seed-demo`: the matters a 1980s walk-up block really raises.
 
-A step of courtyard/seed.py (it receives the `Demo` with its users). Idempotent: a topic
+A step of seeding/demo.py (it receives the `Demo` with its users). Idempotent: a topic
 is found by its courtyard and title, messages by their client_id, support is per person;
 statuses and pins are set only when the topic is made. Everything goes through the
 services (the pin, a moderation fact, is set directly); times are set back a few days so
@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from .. import clock
+from ..deliberation import services
+from ..deliberation.models import Topic
 from ..errors import Forbidden
 from ..extensions import db
 from ..places.models import Building, Community, Courtyard
-from . import services
-from .models import Topic
 
 GUYUAN = ("芳古园一区社区", "1号楼")
 QUNYUAN = ("芳群园四区社区", "3号楼")

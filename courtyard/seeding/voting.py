@@ -1,6 +1,6 @@
-"""Demo ballots for `flask seed-demo`, on the demo topics of courtyard/deliberation/seed.py.
+"""Demo ballots for `flask seed-demo`, on the demo topics of seeding/deliberation.py.
 
-A step of courtyard/seed.py. In 芳古园一区 1号楼:
+A step of seeding/demo.py. In 芳古园一区 1号楼:
 
 * 电动车棚 (e-bike shed): 在车棚北墙安装 4 个扫码充电口 — a Civil Code ballot (owners of
   ≥ 2/3 of the area and of the flats must take part), open for a week from the day of
@@ -21,8 +21,8 @@ from .. import clock
 from ..deliberation.models import Topic
 from ..errors import DomainError
 from ..extensions import db
-from . import services
-from .models import Proposal
+from ..voting import services
+from ..voting.models import Proposal
 
 EBIKE_TOPIC = "楼下电动车棚没有充电桩，有人从楼道飞线充电"
 FIRE_LANE_TOPIC = "晚上外来车辆停在消防通道，救护车进不来"

@@ -3,8 +3,9 @@
 Idempotent: every thing is looked up by its name or login before it is made, so a second
 run adds nothing and changes nothing. The seed goes through the code real use goes through:
 places through the importer, organizations, accounts and roles through the services, the
-pending resident through registration with the building's invite code. Later issues add
-their own steps (topics, ballots, tasks) to `STEPS`; each step receives the `Demo` so far.
+pending resident through registration with the building's invite code. The topics, ballots
+and tasks are steps of their own (deliberation.py, voting.py, tasks.py, in this package) in
+`STEPS`; each step receives the `Demo` so far.
 The accounts and the password are listed in README.md.
 """
 from __future__ import annotations
@@ -13,17 +14,17 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .accounts import services as accounts
-from .accounts.models import User
-from .deliberation.seed import seed_topics
-from .errors import Conflict
-from .extensions import db
-from .places import services as places
-from .places.importer import import_records
-from .places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
-                            OrganizationMember, OrgKind, Unit)
-from .voting.seed import seed_ballots
-from .tasks.seed import seed_tasks
+from ..accounts import services as accounts
+from ..accounts.models import User
+from ..errors import Conflict
+from ..extensions import db
+from ..places import services as places
+from ..places.importer import import_records
+from ..places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
+                             OrganizationMember, OrgKind, Unit)
+from .deliberation import seed_topics
+from .tasks import seed_tasks
+from .voting import seed_ballots
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"

@@ -25,10 +25,18 @@ import click
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from ..accounts.models import User
 from ..clock import LOCAL_TZ
+from ..deliberation.models import Message, Topic, TopicInvitation
 from ..extensions import db
+from ..insight import rules
+from ..places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
+                             OrganizationMember, Unit)
 from ..tasks import rules as task_rules
-from . import rules
+from ..tasks.models import Escalation, Task, TaskRating, TaskUpdate
+from ..voting import payloads as vote_payloads
+from ..voting import rules as vote_rules
+from ..voting.models import Proposal, RollEntry, Vote
 
 COMMUNITY_NAMES = (
     "芳古园一区社区", "芳古园二区社区", "芳城园一区社区", "芳城园二区社区", "芳城园三区社区", "芳群园一区社区",
@@ -128,15 +136,6 @@ def seed_scale(plan: Plan = Plan(), echo=print) -> dict[str, int]:
 
 
 def _seed(plan: Plan, echo) -> dict[str, int]:
-    from ..accounts.models import User
-    from ..deliberation.models import Message, Topic, TopicInvitation
-    from ..places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
-                                 OrganizationMember, Unit)
-    from ..tasks.models import Escalation, Task, TaskRating, TaskUpdate
-    from ..voting import payloads as vote_payloads
-    from ..voting import rules as vote_rules
-    from ..voting.models import Proposal, RollEntry, Vote
-
     if db.session.scalar(sa.select(sa.func.count()).select_from(Community)) or \
             db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         raise click.ClickException("seed-scale needs an empty database (run it on a new one after init-db).")
