@@ -18,7 +18,7 @@ class TokenBody(Body):
 
 
 @bp.post("/auth/token")
-@doc(body=TokenBody, response=TokenOut, status=201, errors=(429,), tag="auth", auth=False)
+@doc(body=TokenBody, response=TokenOut, status=201, errors=(401, 429), tag="auth", auth=False)
 def create_token():
     """Exchange a login and password for a bearer token."""
     body = parse_body(TokenBody)

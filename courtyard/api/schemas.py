@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -79,6 +79,8 @@ def _stem(model: type[BaseModel]) -> str:
 
 class OpenAPIDocument(Out):
     """An OpenAPI 3.1 document (this one)."""
+
+    model_config = ConfigDict(extra="allow")
 
     openapi: str
     info: dict[str, Any]

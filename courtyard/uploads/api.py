@@ -18,7 +18,7 @@ class UploadForm(Body):
 
 
 @bp.post("/uploads")
-@doc(body=UploadForm, response=UploadOut, status=201, errors=(413,), tag="uploads", content_type="multipart/form-data")
+@doc(body=UploadForm, response=UploadOut, status=201, errors=(413, 422), tag="uploads", content_type="multipart/form-data")
 @login_required
 def create_upload():
     """Upload one photo (multipart field `file`); its type is read from the content → {"id", "url"}."""
