@@ -182,6 +182,7 @@ def _init_errors(app: Flask) -> None:
 def _init_blueprints(app: Flask) -> None:
     from . import api, audit, cli, insight, notifications, realtime, tasks, voting
     from .accounts.views import bp as accounts_bp
+    from .audit import listeners as audit_listeners
     from .deliberation import listeners as deliberation_listeners
     from .deliberation.moderation_views import bp as moderation_bp
     from .deliberation.views import bp as deliberation_bp
@@ -189,6 +190,7 @@ def _init_blueprints(app: Flask) -> None:
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
 
+    audit_listeners.connect()  # first: the log hears each act before the other listeners do
     notifications.init_app(app)  # before api.init_app: their JSON routes join the API blueprint
     audit.init_app(app)
     deliberation_listeners.connect()

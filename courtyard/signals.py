@@ -8,8 +8,15 @@ is stored if and only if the act is. A receiver that wants to act only after the
 The sender is the thing the act was about (the topic, the task …); the keyword arguments
 are listed with each signal. `actor` is the person who acted, or None for the service
 clock and the scheduler. Receivers accept `**extra` so a signal can grow an argument.
+A signal that carries a `session` was sent from a session of the service's own (voting's
+group commit): receivers write in it, not in db.session.
+
+Receivers run in the order they were connected (an ordered set_class, blinker's hook for
+it), and create_app connects the audit log first: an act's entry comes before the entries
+of what other receivers do in turn (a ballot opened, then the topic's new status).
 
 Who listens (connected by create_app, through each listener module's `connect()`):
+- courtyard/audit/listeners.py: one audit-log entry per act (nearly every signal here);
 - courtyard/notifications/listeners.py: tells people (the in-app centre, outbound channels);
 - courtyard/deliberation/listeners.py: a topic's status follows its ballots;
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
@@ -17,13 +24,19 @@ Nothing else may import courtyard.notifications (import-linter, .importlinter).
 """
 from __future__ import annotations
 
-from blinker import Namespace
+from blinker import Namespace, NamedSignal
+from ordered_set import OrderedSet
 
 _signals = Namespace()
 
 
-def _signal(name: str, doc: str):
-    return _signals.signal(name, doc=doc)
+class _Signal(NamedSignal):
+    set_class = OrderedSet  # receivers in the order they were connected (blinker's default: any order)
+
+
+def _signal(name: str, doc: str) -> _Signal:
+    signal = _signals[name] = _Signal(name, doc)
+    return signal
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -32,13 +45,43 @@ membership_approved = _signal("membership-approved", """A request to join a cour
 
 sender: the Membership (now active); actor: who approved it.""")
 
+membership_rejected = _signal("membership-rejected", """A request to join a courtyard was rejected.
+
+sender: the Membership (now rejected); actor: who rejected it.""")
+
+membership_removed = _signal("membership-removed", """Someone was removed from a courtyard.
+
+sender: the Membership (now removed); actor: who removed them; old_status: the
+MembershipStatus it had.""")
+
+courtyard_role_set = _signal("courtyard-role-set", """Someone was made a resident, building lead or secretary of a courtyard (active at once).
+
+sender: the Membership (flushed; its new role set); actor: who appointed them; old_role and
+old_status: the Role and MembershipStatus it had, both None when there was no membership.""")
+
+organization_staff_added = _signal("organization-staff-added", """Someone joined an organization's staff.
+
+sender: the OrganizationMember (flushed); actor: who added them.""")
+
+community_staff_added = _signal("community-staff-added", """Someone became staff of a community.
+
+sender: the CommunityStaff row (flushed); actor: who appointed them.""")
+
 # --- accounts --------------------------------------------------------------------------------
 
 logged_out = _signal("logged-out", """A person logged out of a browser: the sockets that rode on browser sessions end.
 
 sender: the User. Nothing is written: receivers act at once.""")
 
+street_admin_appointed = _signal("street-admin-appointed", """Someone became a street administrator (flask create-admin).
+
+sender: the User (flushed); actor: None (the command line).""")
+
 # --- deliberation ----------------------------------------------------------------------------
+
+topic_created = _signal("topic-created", """A topic (议题) was raised in a courtyard.
+
+sender: the Topic (flushed); actor: its author.""")
 
 message_posted = _signal("message-posted", """A message was posted in a topic's discussion.
 
@@ -49,15 +92,36 @@ topic_status_changed = _signal("topic-status-changed", """A topic's status chang
 sender: the Topic (its new status set; merged_into_id set on a merge); actor: who changed
 it, or None when the system did; old_status: the TopicStatus it had.""")
 
+topic_flag_changed = _signal("topic-flag-changed", """A moderator locked or unlocked, pinned or unpinned a topic.
+
+sender: the Topic; actor: the moderator; flag: "locked" or "pinned"; value: its new value.""")
+
 stakeholder_invited = _signal("stakeholder-invited", """An organization, or the community's staff, was brought into a topic (进院解题).
 
 sender: the TopicInvitation (flushed: it has an id); actor: who invited.""")
 
 # --- voting ----------------------------------------------------------------------------------
 
+proposal_created = _signal("proposal-created", """A proposal (方案) was put into a topic, as a draft.
+
+sender: the Proposal (flushed); actor: its author.""")
+
 ballots_opened = _signal("ballots-opened", """Voting opened on one or more proposals of a topic.
 
-sender: the Topic; actor: who opened the ballot; proposals: the Proposals now open.""")
+sender: the Topic; actor: who opened the ballot; proposals: the Proposals now open (their
+rolls fixed); the terms they share, as the secretary gave them: rule (Rule), secret (bool),
+quorum (Decimal, a fraction of the roll) and closes_at (aware datetime).""")
+
+vote_assisted = _signal("vote-assisted", """A building lead or the secretary recorded the vote of a neighbour on the roll (楼门长代投).
+
+sender: the proposal's id (the group commit writes without loading it); session: the session
+the vote is written in; actor_id: who recorded it; voter_id: whose vote it is; witness: the
+witness named; courtyard_id. Never the choice.""")
+
+proposal_closed = _signal("proposal-closed", """A ballot closed: by the secretary, or at its deadline (the scheduler).
+
+sender: the Proposal (status adopted or rejected; final_tally set; closed_by_id: who closed
+it early, None at the deadline); session: the session the close is written in.""")
 
 # --- tasks -----------------------------------------------------------------------------------
 
@@ -71,7 +135,8 @@ sender: the Task (new status set); actor: who moved it; old_status: the TaskStat
 
 task_verified = _signal("task-verified", """The work of a task was accepted, or rejected and reopened.
 
-sender: the Task; actor: who verified it; accepted: bool.""")
+sender: the Task (its new status set); actor: who verified it; accepted: bool; old_status:
+the TaskStatus it had.""")
 
 task_escalated = _signal("task-escalated", """A task was escalated (吹哨), by a person or by the service clock.
 
@@ -79,7 +144,13 @@ sender: the Task; actor: who raised it or None (automatic); escalation: the new 
 
 escalation_acknowledged = _signal("escalation-acknowledged", """An escalation was acknowledged (报到).
 
-sender: the Task; actor: who acknowledged it; escalation: the Escalation.""")
+sender: the Task; actor: who acknowledged it; escalation: the Escalation (acknowledged_at set).""")
+
+task_policy_changed = _signal("task-policy-changed", """A community's service clock and service times were set (or, community None, the street's defaults).
+
+sender: the TaskPolicy (flushed); actor: who set it; community: the Community or None;
+before and after: the policy's hours and level-2 department (dicts; before None if new);
+service_hours: the service times changed, by category (None: back to the street's).""")
 
 task_due_soon = _signal("task-due-soon", """The service clock: a task's due date is near (sent once per task).
 

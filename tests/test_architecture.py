@@ -119,6 +119,23 @@ def test_every_signal_is_documented_and_heard(app):
         assert signal.receivers, f"nobody listens to {name}"
 
 
+def test_receivers_run_in_the_order_they_were_connected():
+    signal = signals._Signal("ordered", "sender: none (a signal of this test, outside the catalogue)")
+    ran = []
+    receivers = [lambda sender, i=i, **_: ran.append(i) for i in range(50)]  # held: blinker refs are weak
+    for receiver in receivers:
+        signal.connect(receiver)
+    signal.connect(receivers[0])  # connecting again keeps the first place
+    signal.send(None)
+    assert ran == list(range(50))
+
+
+def test_the_audit_log_hears_each_act_first(app):
+    from courtyard.audit import listeners as audit_listeners
+    for signal, receiver in audit_listeners.RECEIVERS.items():
+        assert next(signal.receivers_for(object())) is receiver, signal.name
+
+
 def test_receivers_run_inside_the_senders_transaction(app, make):
     """A reply's notification is stored with the reply, or neither is."""
     cy = make.courtyard()

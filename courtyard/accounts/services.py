@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, clock
+from .. import clock, signals
 from ..errors import Forbidden, Invalid, RateLimited, Unauthenticated
 from ..extensions import db
 from ..places import permissions
@@ -105,7 +105,7 @@ def create_admin(login: str, password: str, display_name: str | None = None) -> 
         user.is_street_admin = True
     db.session.flush()
     if not was_admin:
-        audit.record(actor_id=None, action="role.street_admin", subject_type="user", subject_id=user.id)
+        signals.street_admin_appointed.send(user, actor=None)
     db.session.commit()
     return user
 

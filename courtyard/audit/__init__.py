@@ -3,9 +3,11 @@
 - models.py: the table, `record` (one entry in the acting service's transaction), the seal;
 - services.py: `search` and `actions`, for the page and the API;
 - permissions.py: who may read it (street administrators);
+- listeners.py: the entries, one per act the domains announce (courtyard/signals.py);
 - views.py: the /audit page; api.py: GET /api/v1/audit; schemas.py: its response model.
 
-Services write entries with `audit.record(...)`; the names below are the ones they use.
+A leaf like the notifications: no domain imports it (.importlinter); it hears their signals.
+`record` stays public for a receiver or a test that needs to write an entry itself.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The append-only audit log (`audit_log`): who did what to which thing, and when.
 
 Every state change of topics, ballots and tasks, every role change and every approval is
-appended here by the service that makes it, in the same transaction (`record`): the entry
-is stored if and only if the act is. Street administrators read it (`search`, the /audit
+appended here, in the same transaction as the act (`record`, called by the receivers of
+listeners.py while the service that acts is still writing): the entry is stored if and
+only if the act is. Street administrators read it (`search`, the /audit
 page, GET /api/v1/audit).
 
 The database itself refuses to change or delete a row, with a trigger on PostgreSQL and on
@@ -15,8 +16,9 @@ connection without the function (the sqlite3 shell) cannot change the table at a
 Actions are `domain.verb` (topic.created, topic.status, task.escalated, membership.approved,
 role.changed …). Never put a secret ballot's choice in `data`.
 
-This module holds the table, `record` and the seal; services.py reads the log, views.py
-and api.py show it to street administrators (permissions.py).
+This module holds the table, `record` and the seal; listeners.py writes the entries,
+services.py reads the log, views.py and api.py show it to street administrators
+(permissions.py).
 """
 from __future__ import annotations
 

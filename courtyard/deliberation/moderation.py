@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, events, signals
+from .. import clock, events, signals
 from ..aftercommit import on_commit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -197,8 +197,7 @@ def _set_flag(actor, topic: Topic, name: str, value: bool) -> Topic:
     if getattr(topic, name) != value:
         setattr(topic, name, value)
         _touch(topic)
-        audit.record(actor_id=actor.id, action=f"topic.{name}" if value else f"topic.un{name}",
-                     subject_type="topic", subject_id=topic.id, courtyard_id=topic.courtyard_id)
+        signals.topic_flag_changed.send(topic, actor=actor, flag=name, value=value)
         db.session.commit()
     return topic
 
@@ -257,9 +256,7 @@ def merge_topic(actor, topic: Topic, *, into_topic_id) -> Topic:
         _carry_supporters(topic, into)
         _touch(topic)
         _touch(into)
-        audit.record(actor_id=actor.id, action="topic.merged", subject_type="topic", subject_id=topic.id,
-                     courtyard_id=topic.courtyard_id, data={"from": old.value, "into": into.id})
-        signals.topic_status_changed.send(topic, actor=actor, old_status=old)
+        signals.topic_status_changed.send(topic, actor=actor, old_status=old)  # the log: topic.merged
         db.session.commit()
     return topic
 

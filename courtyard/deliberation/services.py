@@ -1,7 +1,8 @@
 """Topics and their discussion: one function per act, shared by pages, the API and sockets.
 
-Each checks permission, validates, writes, commits, and publishes its facts after the
-commit (courtyard/events.py).
+Each checks permission, validates, writes, says what happened (courtyard/signals.py: the
+audit log and notifications listen), commits, and publishes its facts after the commit
+(courtyard/events.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, events, signals
+from .. import clock, events, signals
 from ..realtime import rooms
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -102,8 +103,7 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
     db.session.add(topic)
     db.session.flush()
     events.publish("topic.created", rooms.courtyard(courtyard.id), payloads.topic_json(topic))
-    audit.record(actor_id=actor.id, action="topic.created", subject_type="topic", subject_id=topic.id,
-                 courtyard_id=courtyard.id, data={"status": topic.status.value, "category": category.value})
+    signals.topic_created.send(topic, actor=actor)
     db.session.commit()
     return topic
 
@@ -144,8 +144,6 @@ def set_status(actor, topic: Topic, status: TopicStatus) -> None:
         return
     topic.status = status
     _touch(topic)
-    audit.record(actor_id=actor.id if actor else None, action="topic.status", subject_type="topic",
-                 subject_id=topic.id, courtyard_id=topic.courtyard_id, data={"from": old.value, "to": status.value})
     signals.topic_status_changed.send(topic, actor=actor, old_status=old)
 
 

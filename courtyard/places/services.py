@@ -1,7 +1,8 @@
 """Places and roles: one function per act, shared by pages, the JSON API and the CLI.
 
 Each checks permission (raising Forbidden), validates (raising Invalid with fields),
-writes and commits.
+writes, says what happened (courtyard/signals.py: the audit log and notifications listen)
+and commits.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, clock, signals
+from .. import clock, signals
 from ..accounts.models import User
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -221,7 +222,7 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
     f.check()
     membership = db.session.scalar(sa.select(Membership).where(
         Membership.courtyard_id == courtyard.id, Membership.user_id == user.id))
-    before = (membership.role.value, membership.status.value) if membership is not None else (None, None)
+    old_role, old_status = (membership.role, membership.status) if membership is not None else (None, None)
     if membership is None:
         membership = Membership(courtyard=courtyard, user=user)
         db.session.add(membership)
@@ -232,9 +233,7 @@ def set_courtyard_member(actor, courtyard: Courtyard, *, user_id, role, unit_id=
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
     db.session.flush()
-    audit.record(actor_id=actor.id, action="role.changed", subject_type="membership", subject_id=membership.id,
-                 courtyard_id=courtyard.id, data={"user_id": user.id, "from": before[0], "to": role.value,
-                                                  "status_before": before[1]})
+    signals.courtyard_role_set.send(membership, actor=actor, old_role=old_role, old_status=old_status)
     db.session.commit()
     return membership
 
@@ -263,8 +262,7 @@ def add_organization_member(actor, org: Organization, *, user_id) -> Organizatio
         row = OrganizationMember(organization=org, user=user)
         db.session.add(row)
         db.session.flush()
-        audit.record(actor_id=actor.id, action="role.organization_staff", subject_type="organization",
-                     subject_id=org.id, data={"user_id": user.id})
+        signals.organization_staff_added.send(row, actor=actor)
         db.session.commit()
     return row
 
@@ -281,8 +279,7 @@ def add_community_staff(actor, community: Community, *, user_id) -> CommunitySta
         row = CommunityStaff(community=community, user=user)
         db.session.add(row)
         db.session.flush()
-        audit.record(actor_id=actor.id, action="role.community_staff", subject_type="community",
-                     subject_id=community.id, data={"user_id": user.id})
+        signals.community_staff_added.send(row, actor=actor)
         db.session.commit()
     return row
 
@@ -352,11 +349,7 @@ def decide_membership(actor, membership: Membership, *, approve: bool) -> Member
     membership.status = MembershipStatus.active if approve else MembershipStatus.rejected
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
-    audit.record(actor_id=actor.id, action="membership.approved" if approve else "membership.rejected",
-                 subject_type="membership", subject_id=membership.id, courtyard_id=membership.courtyard_id,
-                 data={"user_id": membership.user_id, "role": membership.role.value})
-    if approve:
-        signals.membership_approved.send(membership, actor=actor)
+    (signals.membership_approved if approve else signals.membership_rejected).send(membership, actor=actor)
     db.session.commit()
     return membership
 
@@ -368,9 +361,7 @@ def remove_membership(actor, membership: Membership) -> Membership:
     membership.status = MembershipStatus.removed
     membership.decided_at = clock.now()
     membership.decided_by_id = actor.id
-    audit.record(actor_id=actor.id, action="membership.removed", subject_type="membership",
-                 subject_id=membership.id, courtyard_id=membership.courtyard_id,
-                 data={"user_id": membership.user_id, "role": membership.role.value, "status_before": old.value})
+    signals.membership_removed.send(membership, actor=actor, old_status=old)
     db.session.commit()
     return membership
 

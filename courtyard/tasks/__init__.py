@@ -1,5 +1,6 @@
 """Tasks (任务): decisions handed to property companies and departments, worked in the open,
-accepted and rated by residents; the service clock and 吹哨报到 escalation; the audit page."""
+accepted and rated by residents; the service clock and 吹哨报到 escalation. (The audit log
+is courtyard/audit/.)"""
 from __future__ import annotations
 
 from flask import Flask

@@ -150,10 +150,6 @@ def can_edit_street_policy(user) -> bool:
     return places.is_street_admin(user)
 
 
-def can_read_audit(user) -> bool:
-    return places.is_street_admin(user)
-
-
 def organization_staff(org_id: int) -> sa.Select:
     return sa.select(OrganizationMember.user_id).where(OrganizationMember.organization_id == org_id)
 

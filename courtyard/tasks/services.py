@@ -1,9 +1,9 @@
 """Tasks: one function per act, shared by pages, the JSON API and the service clock.
 
 Each act checks permissions.py (NotFound where the caller may not know the task exists,
-Forbidden for the wrong people), validates (Invalid with fields), writes, appends to the
-audit log, notifies, commits, and publishes `task.updated` to `topic:<id>` and
-`org:<assignee>` after the commit.
+Forbidden for the wrong people), validates (Invalid with fields), writes, says what
+happened (courtyard/signals.py: the audit log and notifications listen), commits, and
+publishes `task.updated` to `topic:<id>` and `org:<assignee>` after the commit.
 
 Concurrency: every change of a task is a conditional UPDATE on the status (or level) it
 was read with — ``UPDATE tasks SET status = :to, seq = seq + 1 WHERE id = :id AND status
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, events, signals
+from .. import clock, events, signals
 from ..realtime import rooms
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Category, Topic, TopicInvitation
@@ -182,7 +182,7 @@ def set_policy(actor, community: Community | None, *, reminder_hours, level1_aft
 
     Community staff for their community, street administrators for the street's default.
     `service_hours_by_category` maps a category to its hours; an empty value means "use
-    the street's default". Raises Forbidden, Invalid. Appends `task_policy.changed`.
+    the street's default". Raises Forbidden, Invalid. Sends task_policy_changed.
     """
     if community is None:
         if not permissions.can_edit_street_policy(actor):
@@ -223,9 +223,8 @@ def set_policy(actor, community: Community | None, *, reminder_hours, level1_aft
     row.updated_at, row.updated_by_id = now, actor.id
     changed_hours = _store_service_hours(actor, community, hours, now)
     db.session.flush()
-    audit.record(db.session, actor_id=actor.id, action="task_policy.changed", subject_type="community"
-                 if community else "street", subject_id=community.id if community else 0,
-                 data={"before": before, "after": _policy_snapshot(row), "service_hours": changed_hours})
+    signals.task_policy_changed.send(row, actor=actor, community=community, before=before,
+                                     after=_policy_snapshot(row), service_hours=changed_hours)
     db.session.commit()
     return row
 
@@ -355,10 +354,6 @@ def create_task(actor, topic: Topic, *, assignee_org_id=None, title=None, due_at
     db.session.add(TaskUpdate(task=task, author_id=actor.id, kind=UpdateKind.created, to_status=TaskStatus.assigned,
                               created_at=now))
     _bring_into_topic(topic, org.id, actor.id, now)
-    audit.record(db.session, actor_id=actor.id, action="task.created", subject_type="task", subject_id=task.id,
-                 courtyard_id=task.courtyard_id,
-                 data={"topic_id": topic.id, "proposal_id": task.proposal_id, "assignee_org_id": org.id,
-                       "due_at": due.isoformat()})
     signals.task_created.send(task, actor=actor)
     _publish(task)
     db.session.commit()
@@ -438,8 +433,6 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
         db.session.refresh(task)
     db.session.flush()
     if target is not None:
-        audit.record(db.session, actor_id=actor.id, action="task.status", subject_type="task", subject_id=task.id,
-                     courtyard_id=task.courtyard_id, data={"from": old.value, "to": target.value})
         signals.task_status_changed.send(task, actor=actor, old_status=old)
     _publish(task)
     db.session.commit()
@@ -471,10 +464,7 @@ def verify(actor, task: Task, *, accepted, note=None) -> TaskUpdate:
                         kind=UpdateKind.verified if target == TaskStatus.verified else UpdateKind.reopened)
     db.session.add(update)
     db.session.flush()
-    audit.record(db.session, actor_id=actor.id, action="task.verified" if accepted else "task.reopened",
-                 subject_type="task", subject_id=task.id, courtyard_id=task.courtyard_id,
-                 data={"from": old.value, "to": target.value})
-    signals.task_verified.send(task, actor=actor, accepted=accepted)
+    signals.task_verified.send(task, actor=actor, accepted=accepted, old_status=old)
     _publish(task)
     db.session.commit()
     return update
@@ -544,11 +534,6 @@ def _new_escalation(actor, task: Task, level: int, now, *, reason=None, automati
     db.session.add(TaskUpdate(task_id=task.id, author_id=actor.id if actor else None, kind=UpdateKind.escalated,
                               note=reason, escalation_id=escalation.id, created_at=now))
     db.session.flush()
-    audit.record(db.session, actor_id=actor.id if actor else None, action="task.escalated", subject_type="task",
-                 subject_id=task.id, courtyard_id=task.courtyard_id,
-                 data={"escalation_id": escalation.id, "level": level, "target": escalation.target.value,
-                       "community_id": escalation.community_id, "organization_id": escalation.organization_id,
-                       "automatic": automatic})
     signals.task_escalated.send(task, actor=actor, escalation=escalation)
     return escalation
 
@@ -636,10 +621,6 @@ def acknowledge(actor, escalation: Escalation, *, note=None) -> Escalation:
                        .execution_options(synchronize_session=False))
     db.session.flush()
     db.session.refresh(task)
-    audit.record(db.session, actor_id=actor.id, action="task.escalation_acknowledged", subject_type="task",
-                 subject_id=task.id, courtyard_id=task.courtyard_id,
-                 data={"escalation_id": escalation.id, "level": escalation.level,
-                       "hours": round(rules.hours_between(escalation.created_at, now), 2)})
     signals.escalation_acknowledged.send(task, actor=actor, escalation=escalation)
     _publish(task)
     db.session.commit()

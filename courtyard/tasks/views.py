@@ -1,5 +1,5 @@
 """Task pages: the work queue, a task with its timeline and buttons, dispatching a topic or an
-adopted proposal, the escalations inbox, the service policy, and the audit log.
+adopted proposal, the escalations inbox and the service policy (the audit page is courtyard/audit/).
 
 Every page works without JavaScript (plain forms; photos straight from the phone's
 camera). static/js/tasks.js swaps in fresh task cards when `task.updated` arrives.

@@ -1,7 +1,8 @@
 """Proposals and ballots: one function per act, shared by pages, the API and sockets.
 
-Each function checks permission, validates, writes, commits and publishes its facts after
-the commit. The integrity of a ballot rests on one row lock:
+Each function checks permission, validates, writes, says what happened (courtyard/signals.py:
+the audit log listens, in the session the act is written in), commits and publishes its
+facts after the commit. The integrity of a ballot rests on one row lock:
 
 * every write that changes a count — a batch of votes, or the close — begins with a
   conditional ``UPDATE proposals SET tally_seq = tally_seq + 1 WHERE id = … AND status =
@@ -27,7 +28,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, events, signals
+from .. import clock, events, signals
 from ..accounts.models import User
 from ..deliberation import services as deliberation
 from ..deliberation.models import Topic
@@ -177,8 +178,7 @@ def create_proposal(actor, topic: Topic, *, title, body) -> Proposal:
                         created_at=now, updated_at=now)
     db.session.add(proposal)
     db.session.flush()
-    audit.record(db.session, actor_id=actor.id, action="proposal.created", subject_type="proposal",
-                 subject_id=proposal.id, courtyard_id=topic.courtyard_id, data={"topic_id": topic.id})
+    signals.proposal_created.send(proposal, actor=actor)
     db.session.commit()
     return proposal
 
@@ -259,10 +259,6 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
         if opened.rowcount != 1:
             db.session.rollback()
             raise Conflict(_l("“%(title)s” has already been put to a vote.", title=p.title))
-        audit.record(db.session, actor_id=actor.id, action="proposal.ballot_opened", subject_type="proposal",
-                     subject_id=p.id, courtyard_id=topic.courtyard_id,
-                     data={"rule": rule.value, "secret": bool(secret), "quorum": str(quorum),
-                           "closes_at": closes_at.isoformat(), "eligible_people": eligible.people})
         if roll:
             db.session.execute(sa.insert(RollEntry), [
                 {"proposal_id": p.id, "user_id": line.person, "unit_id": line.unit,
@@ -271,7 +267,8 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
                 for line in roll])
     for p in proposals:
         db.session.refresh(p)
-    signals.ballots_opened.send(topic, actor=actor, proposals=list(proposals))
+    signals.ballots_opened.send(topic, actor=actor, proposals=list(proposals), rule=rule, secret=secret,
+                                quorum=quorum, closes_at=closes_at)
     db.session.commit()
     return proposals
 
@@ -482,9 +479,8 @@ def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
         target.update(values)
         written.append((job, previous is not None, dict(values)))
         if r.assisted_by_id is not None:
-            audit.record(session, actor_id=r.assisted_by_id, action="vote.assisted", subject_type="proposal",
-                         subject_id=proposal_id, courtyard_id=p.courtyard_id,
-                         data={"voter_id": r.user_id, "witness": r.witness})  # never the choice
+            signals.vote_assisted.send(proposal_id, session=session, actor_id=r.assisted_by_id, voter_id=r.user_id,
+                                       witness=r.witness, courtyard_id=p.courtyard_id)  # never the choice
     if inserts:
         session.execute(sa.insert(Vote), list(inserts.values()))
     if updates:
@@ -602,9 +598,7 @@ def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
     proposal.closed_by_id = closer_id
     proposal.updated_at = now
     session.flush()
-    audit.record(session, actor_id=closer_id, action="proposal.closed", subject_type="proposal",
-                 subject_id=proposal.id, courtyard_id=proposal.topic.courtyard_id,
-                 data={"status": status.value, "counts": proposal.final_tally.get("counts")})
+    signals.proposal_closed.send(proposal, session=session)
     events.publish("proposal.decided", rooms.topic(proposal.topic_id), payloads.proposal_json(proposal,
                    tally=proposal.final_tally))
     session.commit()

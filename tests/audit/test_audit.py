@@ -91,6 +91,47 @@ def test_ballots_are_logged(make, cy):
     assert closed.data["status"] == "adopted"
 
 
+def test_an_act_is_logged_before_what_it_causes_with_its_terms(make, cy):
+    """The log's receivers run first (courtyard/signals.py): opening ballots on an open topic
+    logs each proposal's ballot, then the topic's new status that another listener made."""
+    from datetime import datetime
+
+    from courtyard import clock
+    from courtyard.voting import services as voting
+    secretary, resident = make.secretary(cy), make.resident(cy)
+    topic = deliberation.create_topic(resident, cy, title="车棚", body="车棚要修", category="facilities")
+    first = voting.create_proposal(secretary, topic, title="修车棚", body="物业出资")
+    second = voting.create_proposal(resident, topic, title="拆车棚", body="改绿地")
+    closes = (clock.now() + timedelta(days=2)).astimezone(BEIJING).replace(microsecond=0)
+    voting.open_ballots(secretary, [first, second], rule="majority", closes_at=closes.isoformat(), secret=True,
+                        quorum="0.5")
+    got = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()[-3:]
+    assert [(e.action, e.subject_id, e.actor_id, e.courtyard_id) for e in got] == [
+        ("proposal.ballot_opened", first.id, secretary.id, cy.id),
+        ("proposal.ballot_opened", second.id, secretary.id, cy.id),
+        ("topic.status", topic.id, secretary.id, cy.id)]
+    terms = got[0].data
+    assert datetime.fromisoformat(terms.pop("closes_at")) == closes
+    assert terms == {"rule": "majority", "secret": True, "quorum": "0.5000", "eligible_people": 2}
+    assert got[2].data == {"from": "open", "to": "deliberating"}
+
+
+def test_a_ballot_closed_by_its_deadline_has_no_actor(make, cy):
+    from courtyard import clock
+    from courtyard.voting import services as voting
+    secretary = make.secretary(cy)
+    topic = deliberation.create_topic(secretary, cy, title="门禁", body="换门禁", category="safety")
+    proposal = voting.create_proposal(secretary, topic, title="换门禁", body="刷卡")
+    voting.open_ballot(secretary, proposal, rule="majority", closes_at=clock.now() + timedelta(hours=1))
+    voting.cast_vote(secretary, proposal, "yes")
+    later = clock.now() + timedelta(hours=2)
+    clock.use(type("Later", (), {"now": staticmethod(lambda: later)})())  # the app fixture puts it back
+    assert voting.close_due_ballots() == [proposal.id]
+    closed = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "proposal.closed")).one()
+    assert (closed.actor_id, closed.subject_id, closed.courtyard_id) == (None, proposal.id, cy.id)
+    assert closed.data["status"] == "adopted" and closed.data["counts"]["yes"] == 1
+
+
 def test_an_act_that_fails_leaves_no_entry(make, cy):
     resident = make.resident(cy)
     with pytest.raises(Invalid):
