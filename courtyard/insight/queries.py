@@ -17,7 +17,7 @@ from ..clock import LOCAL_TZ
 from ..deliberation.models import Message, Topic, TopicPhoto, TopicStatus
 from ..extensions import db
 from ..places.models import Building, Courtyard, Membership, Organization, OrgKind, Role
-from ..tasks import rules as task_rules
+from ..tasks import queries as task_queries
 from ..tasks.models import Task, TaskRating, TaskStatus, TaskUpdate, UpdateKind
 
 
@@ -201,10 +201,9 @@ TASK_KEYS = {
 
 
 def _task_measures(now: datetime) -> list:
-    running = Task.status.in_([TaskStatus(s) for s in task_rules.CLOCK_RUNNING])
     finished = Task.status.in_([TaskStatus.done, TaskStatus.verified])
     verified = Task.status == TaskStatus.verified
-    late_now = sa.and_(running, Task.due_at < now)
+    late_now = task_queries.overdue(now)  # tasks.rules.is_overdue, as SQL
     reopened = sa.exists(sa.select(TaskUpdate.id).where(TaskUpdate.task_id == Task.id,
                                                        TaskUpdate.kind == UpdateKind.reopened))
     return [

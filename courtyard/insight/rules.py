@@ -295,13 +295,10 @@ def seasonal_profile(counts: dict[int, int]) -> dict:
             "share": [ratio(n, total) for n in by_month], "peak_months": peaks}
 
 
-# Themes that cut across categories, found by words in the title (the seasonal patterns of 未诉先办).
+# Themes that cut across categories, found by words in the title (the seasonal patterns of 未诉先办):
+# a topic is of a theme when its lowercased title contains one of the theme's words. Only SQL asks
+# (queries.theme_month_counts counts them in the database), so the rule is written there once.
 THEMES: dict[str, tuple[str, ...]] = {
     "heating": ("暖气", "供暖", "采暖", "不热", "供热", "heating", "radiator"),
     "rain_leak": ("漏雨", "渗水", "漏水", "雨水", "屋顶漏", "返水", "积水", "leak"),
 }
-
-
-def themes_of(title: str) -> list[str]:
-    text = (title or "").lower()
-    return [name for name, words in THEMES.items() if any(w in text for w in words)]

@@ -421,14 +421,14 @@ def board(actor, community: Community, *, limit: int = BOARD_LIMIT) -> dict:
 def exposure(actor, community: Community) -> dict:
     """曝光台: the community's overdue tasks by organization, most overdue first, each with the
     organization's latest reply (its newest note on the task's timeline)."""
-    from ..tasks.models import Task, TaskStatus, TaskUpdate, UpdateKind
+    from ..tasks import queries as task_queries
     from ..tasks import rules as task_rules
+    from ..tasks.models import Task, TaskUpdate, UpdateKind
     if not permissions.can_view_community_boards(actor, community):
         raise NotFound()
     now = clock.now()
-    running = [TaskStatus(s) for s in task_rules.CLOCK_RUNNING]
     tasks = list(db.session.scalars(
-        sa.select(Task).where(Task.community_id == community.id, Task.status.in_(running), Task.due_at < now)
+        sa.select(Task).where(Task.community_id == community.id, task_queries.overdue(now))
         .order_by(Task.due_at, Task.id)))
     replies: dict[int, TaskUpdate] = {}
     if tasks:

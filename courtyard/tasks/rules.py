@@ -30,6 +30,9 @@ OPEN = (ASSIGNED, ACCEPTED, IN_PROGRESS, DONE, REOPENED)
 MAX_HOURS = 24 * 90        # a service time or threshold longer than 90 days is no one's policy
 MAX_REMINDER_HOURS = 24 * 7
 MAX_DUE = timedelta(days=365)
+# The hours a policy may set, both ends included (check_policy; the forms' and the API's messages).
+POLICY_BOUNDS = {"reminder_hours": (0, MAX_REMINDER_HOURS), "level1_after_hours": (0, MAX_HOURS),
+                 "level2_after_hours": (1, MAX_HOURS)}
 
 # What a new street starts with (editable afterwards; see TaskPolicy and ServiceTime).
 DEFAULT_SERVICE_HOURS = {
@@ -71,7 +74,10 @@ def default_due(created_at: datetime, service_hours: int) -> datetime:
 
 
 def is_overdue(status: str, due_at: datetime, now: datetime) -> bool:
-    """Past its due date while the work is still the organization's (not done, not verified)."""
+    """Past its due date while the work is still the organization's (not done, not verified).
+
+    The one definition of overdue: tasks/queries.py's `overdue(now)` is this rule as SQL
+    (the same CLOCK_RUNNING states, the same strict comparison), tested to agree."""
     return status in CLOCK_RUNNING and now > due_at
 
 
@@ -109,24 +115,32 @@ def manual_escalation_level(current: int, to_department: bool) -> int | None:
     return current + 1 if current < 2 else None
 
 
+def urgency_rank(status: str, overdue: bool) -> int:
+    """Where a task stands in a work queue: 0 overdue, 1 the clock runs and it is not yet due,
+    2 done (waiting to be accepted), 3 verified. `overdue` is is_overdue's answer."""
+    if status in CLOCK_RUNNING:
+        return 0 if overdue else 1
+    return 2 if status == DONE else 3
+
+
 def urgency_key(status: str, due_at: datetime, now: datetime, task_id: int) -> tuple:
     """Sort key of a work queue: overdue first (longest overdue first), then due soonest; done and
-    verified last."""
-    if status in CLOCK_RUNNING:
-        return (0 if now > due_at else 1, due_at, task_id)
-    return (2 if status == DONE else 3, due_at, task_id)
+    verified last. tasks/queries.py's `urgency_order(now)` writes this key as ORDER BY, each
+    status's ranks taken from urgency_rank."""
+    return (urgency_rank(status, is_overdue(status, due_at, now)), due_at, task_id)
 
 
-def check_policy(reminder_hours: int, level1_after_hours: int, level2_after_hours: int) -> dict[str, str]:
-    """Field → problem code for a policy that cannot work ({} when fine)."""
-    problems: dict[str, str] = {}
-    if not 0 <= reminder_hours <= MAX_REMINDER_HOURS:
-        problems["reminder_hours"] = "range"
-    if not 0 <= level1_after_hours <= MAX_HOURS:
-        problems["level1_after_hours"] = "range"
-    if not 1 <= level2_after_hours <= MAX_HOURS:
-        problems["level2_after_hours"] = "range"
-    elif level2_after_hours <= level1_after_hours and "level1_after_hours" not in problems:
+def check_policy(reminder_hours: int | None, level1_after_hours: int | None,
+                 level2_after_hours: int | None) -> dict[str, str]:
+    """Field → problem for a policy that cannot work ({} when fine): "range" (outside
+    POLICY_BOUNDS) or "order" (the street would be called no later than the community).
+    A field given as None (not a whole number) is the caller's to report; it is skipped."""
+    given = {"reminder_hours": reminder_hours, "level1_after_hours": level1_after_hours,
+             "level2_after_hours": level2_after_hours}
+    problems = {field: "range" for field, hours in given.items()
+                if hours is not None and not POLICY_BOUNDS[field][0] <= hours <= POLICY_BOUNDS[field][1]}
+    if level1_after_hours is not None and level2_after_hours is not None and not problems.keys() & {
+            "level1_after_hours", "level2_after_hours"} and level2_after_hours <= level1_after_hours:
         problems["level2_after_hours"] = "order"
     return problems
 

@@ -157,7 +157,7 @@ def test_seasonal_patterns_heating_in_winter_leaks_in_summer(api, world, fixed_n
     themes = {t["theme"]: t for t in seasonal["themes"]}
     assert themes["heating"]["total"] == 8 and themes["heating"]["peak_months"] == [1, 12]
     assert themes["heating"]["by_month"][10] == 1 and themes["heating"]["by_month"][6] == 0
-    assert themes["rain_leak"]["peak_months"] == [7]
+    assert themes["rain_leak"]["peak_months"] == [7] and themes["rain_leak"]["total"] == 4  # the lamp: no theme
     cats = {c["category"]: c for c in seasonal["categories"]}
     assert cats["repairs"]["total"] == 5 and cats["property_service"]["total"] == 8
 

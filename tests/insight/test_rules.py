@@ -188,9 +188,3 @@ def test_seasonal_profile_finds_winter_heating():
     assert profile["peak_months"] == [1, 2, 11, 12]
     assert abs(sum(profile["share"]) - 1) < 0.001
     assert rules.seasonal_profile({}) == {"by_month": [0] * 12, "total": 0, "share": [None] * 12, "peak_months": []}
-
-
-def test_themes_are_found_in_titles():
-    assert rules.themes_of("家里暖气不热") == ["heating"]
-    assert rules.themes_of("顶楼漏雨") == ["rain_leak"]
-    assert rules.themes_of("楼道灯坏了") == []

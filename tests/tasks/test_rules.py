@@ -82,6 +82,18 @@ def test_a_policy_is_checked_field_by_field(reminder, level1, level2):
     ok = 0 <= reminder <= rules.MAX_REMINDER_HOURS and 0 <= level1 <= rules.MAX_HOURS \
         and 1 <= level2 <= rules.MAX_HOURS and level2 > level1
     assert (problems == {}) == ok
+    assert set(problems.values()) <= {"range", "order"}
+    assert (problems.get("level2_after_hours") == "order") == (
+        "level1_after_hours" not in problems and 1 <= level2 <= rules.MAX_HOURS and level2 <= level1)
+
+
+@given(st.tuples(*[st.one_of(st.none(), st.integers(-5, 3000))] * 3))
+def test_a_field_that_is_not_a_number_is_left_to_the_caller(hours):
+    problems = rules.check_policy(*hours)
+    fields = ("reminder_hours", "level1_after_hours", "level2_after_hours")
+    assert not {f for f, h in zip(fields, hours) if h is None} & set(problems)
+    if hours[1] is None:  # nothing to compare the street's threshold with
+        assert problems.get("level2_after_hours") != "order"
 
 
 @given(st.dictionaries(st.sampled_from(["satisfied", "basically_satisfied", "unsatisfied"]), st.integers(0, 50)))
