@@ -28,6 +28,8 @@ from .. import clock
 from ..deliberation.models import Topic
 from ..extensions import db
 from ..places.models import Community, Organization
+from ..tasks import clock as service_clock
+from ..tasks import policy as service_policy
 from ..tasks import services
 from ..tasks.models import Task, TaskPolicy
 from ..uploads.services import store_upload
@@ -89,12 +91,12 @@ def _guyuan_policy(demo) -> None:
     community = db.session.scalar(sa.select(Community).where(Community.name == GUYUAN))
     if community is None or db.session.scalar(sa.select(sa.exists().where(TaskPolicy.community_id == community.id))):
         return
-    services.set_policy(demo.users["staff"], community, **GUYUAN_POLICY)
+    service_policy.set_policy(demo.users["staff"], community, **GUYUAN_POLICY)
 
 
 def seed_tasks(demo) -> None:
     """Five tasks in every state; the street's default policy, and one community's own."""
-    services.ensure_street_defaults()
+    service_policy.ensure_street_defaults()
     _guyuan_policy(demo)
     users = demo.users
     real = clock._clock
@@ -132,8 +134,8 @@ def seed_tasks(demo) -> None:
                 services.rate(users[who], task, score=score)
             if run_clock:  # the clock ran when the task crossed the community's threshold, and now
                 fake.at = min(start, task.due_at + timedelta(hours=GUYUAN_POLICY["level1_after_hours"], minutes=5))
-                services.run_service_clock()
+                service_clock.run_service_clock()
                 fake.at = start
-                services.run_service_clock()
+                service_clock.run_service_clock()
     finally:
         clock.use(real)

@@ -9,7 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Pages, and the service clock as a job of courtyard/scheduler.py."""
     from .. import scheduler
-    from . import services, views
+    from . import clock, views
 
     app.register_blueprint(views.bp)
-    scheduler.register("tasks.service_clock", services.run_service_clock)
+    scheduler.register("tasks.service_clock", clock.run_service_clock)

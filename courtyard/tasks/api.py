@@ -13,6 +13,7 @@ from ..deliberation import services as topics
 from ..places import services as places
 from ..places.models import Community
 from . import payloads, permissions, services
+from . import policy as service_policy
 from .models import Escalation, Task
 from .schemas import TASK_PARAMS, EscalationOut, MyTaskOut, PolicyOut, TaskOut
 
@@ -212,10 +213,10 @@ def acknowledge_escalation(escalation_id):
 # --- the service policy ---------------------------------------------------------------------
 
 def _policy_json(community_id: int | None) -> dict:
-    policy, department, source = services.policy_for(community_id)
+    policy, department, source = service_policy.policy_for(community_id)
     return {"community_id": community_id, "source": source, "reminder_hours": policy.reminder_hours,
             "level1_after_hours": policy.level1_after_hours, "level2_after_hours": policy.level2_after_hours,
-            "level2_org_id": department, "service_hours": services.service_times(community_id)}
+            "level2_org_id": department, "service_hours": service_policy.service_times(community_id)}
 
 
 @bp.get("/communities/<int:community_id>/task-policy")
@@ -236,7 +237,7 @@ def put_community_policy(community_id):
     community = places.get_or_404(Community, community_id)
     require(permissions.can_edit_policy(current_user, community))
     body = parse_body(PolicyBody)
-    services.set_policy(current_user, community, reminder_hours=body.reminder_hours,
+    service_policy.set_policy(current_user, community, reminder_hours=body.reminder_hours,
                         level1_after_hours=body.level1_after_hours, level2_after_hours=body.level2_after_hours,
                         level2_org_id=body.level2_org_id, service_hours_by_category=body.service_hours)
     return jsonify(_policy_json(community.id))
@@ -258,7 +259,7 @@ def put_street_policy():
     """Set the street's defaults (street administrators)."""
     require(permissions.can_edit_street_policy(current_user))
     body = parse_body(PolicyBody)
-    services.set_policy(current_user, None, reminder_hours=body.reminder_hours,
+    service_policy.set_policy(current_user, None, reminder_hours=body.reminder_hours,
                         level1_after_hours=body.level1_after_hours, level2_after_hours=body.level2_after_hours,
                         level2_org_id=body.level2_org_id, service_hours_by_category=body.service_hours)
     return jsonify(_policy_json(None))

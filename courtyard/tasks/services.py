@@ -1,4 +1,7 @@
-"""Tasks: one function per act, shared by pages, the JSON API and the service clock.
+"""Tasks: the work — one function per act, shared by pages, the JSON API and the service clock.
+
+The service policy and service times are in policy.py; the clock that reminds and
+escalates on its own is clock.py.
 
 Each act checks permissions.py (NotFound where the caller may not know the task exists,
 Forbidden for the wrong people), validates (Invalid with fields), writes, says what
@@ -14,8 +17,7 @@ the clock at once exactly one of them reminds, notifies or escalates each task.
 """
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,19 +26,18 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock, events, signals
 from ..realtime import rooms
 from ..deliberation import permissions as topic_permissions
-from ..deliberation.models import Category, Topic, TopicInvitation
+from ..deliberation.models import Topic, TopicInvitation
 from ..deliberation.services import check_blocked_words, clean_text
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..places.models import Community, Courtyard, Organization, OrgKind
+from ..places.models import Courtyard, Organization, OrgKind
 from ..places.services import find
 from ..uploads import services as uploads
 from ..validation import Fields, parse_datetime, parse_id_filter
 from . import payloads, permissions, rules
-from .models import (Escalation, EscalationTarget, Score, ServiceTime, Task, TaskPhoto, TaskPolicy, TaskRating,
-                     TaskStatus, TaskUpdate, UpdateKind)
-
-log = logging.getLogger(__name__)
+from .models import (Escalation, EscalationTarget, Score, Task, TaskPhoto, TaskRating, TaskStatus, TaskUpdate,
+                     UpdateKind)
+from .policy import policy_for, service_hours
 
 TITLE_MAX = 100
 NOTE_MAX = 2000
@@ -114,164 +115,6 @@ def task_for(actor, task: Task) -> dict:
             "escalate": status in rules.CLOCK_RUNNING and permissions.can_escalate_task(actor, task),
         },
     }
-
-
-# --- the service policy (data, per community; the street's rows are the default) ------------
-
-def _policy_row(community_id: int | None) -> TaskPolicy | None:
-    if community_id is None:
-        return db.session.scalar(sa.select(TaskPolicy).where(TaskPolicy.street_default.is_(True)))
-    return db.session.scalar(sa.select(TaskPolicy).where(TaskPolicy.community_id == community_id))
-
-
-def policy_for(community_id: int | None) -> tuple[rules.Policy, int | None, str]:
-    """(policy, level-2 department id, where it comes from: 'community' | 'street' | 'initial')."""
-    row, source = None, "initial"
-    if community_id is not None:
-        row, source = _policy_row(community_id), "community"
-    if row is None:
-        row, source = _policy_row(None), "street"
-    if row is None:
-        return rules.Policy(), None, "initial"
-    return (rules.Policy(row.reminder_hours, row.level1_after_hours, row.level2_after_hours),
-            row.level2_org_id, source)
-
-
-def service_hours(community_id: int | None, category: Category | str) -> int:
-    """The service time of a category: the community's own, else the street's, else the initial default."""
-    category = Category(category)
-    rows = {r.community_id: r.hours for r in db.session.scalars(sa.select(ServiceTime).where(
-        ServiceTime.category == category,
-        sa.or_(ServiceTime.community_id == community_id, ServiceTime.community_id.is_(None))))}
-    if community_id in rows:
-        return rows[community_id]
-    if None in rows:
-        return rows[None]
-    return rules.DEFAULT_SERVICE_HOURS[category.value]
-
-
-def service_times(community_id: int | None) -> list[dict]:
-    """Every category with its hours and whether the community set them itself."""
-    own = {r.category: r.hours for r in db.session.scalars(sa.select(ServiceTime).where(
-        ServiceTime.community_id == community_id if community_id is not None
-        else ServiceTime.community_id.is_(None)))}
-    out = []
-    for category in Category:
-        hours = own.get(category)
-        out.append({"category": category.value, "own": hours is not None,
-                    "hours": hours if hours is not None else service_hours(community_id, category)})
-    return out
-
-
-def _check_hours(f: Fields, field: str, value, *, lo: int, hi: int) -> int | None:
-    if isinstance(value, bool):
-        value = None
-    try:
-        number = int(str(value).strip()) if value is not None else None
-    except ValueError:
-        number = None
-    if number is None or not lo <= number <= hi:
-        f.add(field, _l("Must be a whole number of hours from %(lo)s to %(hi)s.", lo=lo, hi=hi))
-        return None
-    return number
-
-
-def set_policy(actor, community: Community | None, *, reminder_hours, level1_after_hours, level2_after_hours,
-               level2_org_id=None, service_hours_by_category: dict | None = None) -> TaskPolicy:
-    """A community's (or, with None, the street's) service clock and service times.
-
-    Community staff for their community, street administrators for the street's default.
-    `service_hours_by_category` maps a category to its hours; an empty value means "use
-    the street's default". Raises Forbidden, Invalid. Sends task_policy_changed.
-    """
-    if community is None:
-        if not permissions.can_edit_street_policy(actor):
-            raise Forbidden()
-    elif not permissions.can_edit_policy(actor, community):
-        raise Forbidden()
-    f = Fields()
-    reminder = _check_hours(f, "reminder_hours", reminder_hours, lo=0, hi=rules.MAX_REMINDER_HOURS)
-    level1 = _check_hours(f, "level1_after_hours", level1_after_hours, lo=0, hi=rules.MAX_HOURS)
-    level2 = _check_hours(f, "level2_after_hours", level2_after_hours, lo=1, hi=rules.MAX_HOURS)
-    if level1 is not None and level2 is not None and level2 <= level1:
-        f.add("level2_after_hours", _l("Must be more than the hours before the community is called."))
-    department = None
-    if level2_org_id not in (None, ""):
-        department = find(Organization, level2_org_id)
-        if department is None or department.kind != OrgKind.department:
-            f.add("level2_org_id", _l("Choose a department."))
-    hours: dict[Category, int | None] = {}
-    for key, value in (service_hours_by_category or {}).items():
-        try:
-            category = Category(key)
-        except ValueError:
-            f.add(f"service_hours.{key}", _l("Not one of the allowed values."))
-            continue
-        if value in (None, "") and community is not None:
-            hours[category] = None
-        else:
-            hours[category] = _check_hours(f, f"service_hours.{key}", value, lo=1, hi=rules.MAX_HOURS)
-    f.check()
-    now = clock.now()
-    row = _policy_row(community.id if community else None)
-    before = _policy_snapshot(row)
-    if row is None:
-        row = TaskPolicy(community_id=community.id if community else None, street_default=community is None)
-        db.session.add(row)
-    row.reminder_hours, row.level1_after_hours, row.level2_after_hours = reminder, level1, level2
-    row.level2_org_id = department.id if department else None
-    row.updated_at, row.updated_by_id = now, actor.id
-    changed_hours = _store_service_hours(actor, community, hours, now)
-    db.session.flush()
-    signals.task_policy_changed.send(row, actor=actor, community=community, before=before,
-                                     after=_policy_snapshot(row), service_hours=changed_hours)
-    db.session.commit()
-    return row
-
-
-def _policy_snapshot(row: TaskPolicy | None) -> dict | None:
-    if row is None:
-        return None
-    return {"reminder_hours": row.reminder_hours, "level1_after_hours": row.level1_after_hours,
-            "level2_after_hours": row.level2_after_hours, "level2_org_id": row.level2_org_id}
-
-
-def _store_service_hours(actor, community, hours: dict, now) -> dict:
-    community_id = community.id if community else None
-    existing = {r.category: r for r in db.session.scalars(sa.select(ServiceTime).where(
-        ServiceTime.community_id == community_id if community_id is not None
-        else ServiceTime.community_id.is_(None)))}
-    changed = {}
-    for category, value in hours.items():
-        row = existing.get(category)
-        if value is None:
-            if row is not None:
-                db.session.delete(row)
-                changed[category.value] = None
-            continue
-        if row is None:
-            db.session.add(ServiceTime(community_id=community_id, category=category, hours=value,
-                                       updated_at=now, updated_by_id=actor.id))
-            changed[category.value] = value
-        elif row.hours != value:
-            row.hours, row.updated_at, row.updated_by_id = value, now, actor.id
-            changed[category.value] = value
-    return changed
-
-
-def ensure_street_defaults() -> None:
-    """Write the street's default policy and service times if they are not there yet (seed, first use)."""
-    now = clock.now()
-    if _policy_row(None) is None:
-        p = rules.Policy()
-        db.session.add(TaskPolicy(community_id=None, street_default=True, reminder_hours=p.reminder_hours,
-                                  level1_after_hours=p.level1_after_hours, level2_after_hours=p.level2_after_hours,
-                                  updated_at=now))
-    have = set(db.session.scalars(sa.select(ServiceTime.category).where(ServiceTime.community_id.is_(None))))
-    for code, hours in rules.DEFAULT_SERVICE_HOURS.items():
-        if Category(code) not in have:
-            db.session.add(ServiceTime(community_id=None, category=Category(code), hours=hours, updated_at=now))
-    db.session.commit()
 
 
 # --- dispatching ---------------------------------------------------------------------------
@@ -355,7 +198,7 @@ def create_task(actor, topic: Topic, *, assignee_org_id=None, title=None, due_at
                               created_at=now))
     _bring_into_topic(topic, org.id, actor.id, now)
     signals.task_created.send(task, actor=actor)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return task
 
@@ -434,7 +277,7 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
     db.session.flush()
     if target is not None:
         signals.task_status_changed.send(task, actor=actor, old_status=old)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return update
 
@@ -465,7 +308,7 @@ def verify(actor, task: Task, *, accepted, note=None) -> TaskUpdate:
     db.session.add(update)
     db.session.flush()
     signals.task_verified.send(task, actor=actor, accepted=accepted, old_status=old)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return update
 
@@ -499,20 +342,21 @@ def rate(actor, task: Task, *, score) -> tuple[TaskRating, bool]:
     db.session.execute(sa.update(Task).where(Task.id == task.id).values(seq=Task.seq + 1)
                        .execution_options(synchronize_session=False))
     db.session.refresh(task)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return rating, created
 
 
 # --- 吹哨: escalation ------------------------------------------------------------------------
 
-def _level2_target(task: Task, department_id: int | None) -> dict:
+def level2_target(task: Task, department_id: int | None) -> dict:
+    """Where a level-2 escalation goes: to the department named, else to the street."""
     if department_id is not None:
         return {"target": EscalationTarget.organization, "organization_id": department_id}
     return {"target": EscalationTarget.street}
 
 
-def _raise_level(task: Task, seen: int, level: int, now) -> bool:
+def raise_level(task: Task, seen: int, level: int, now) -> bool:
     """UPDATE the level from `seen` to `level`; False if another process or person got there first."""
     result = db.session.execute(
         sa.update(Task).where(Task.id == task.id, Task.escalation_level == seen,
@@ -522,7 +366,10 @@ def _raise_level(task: Task, seen: int, level: int, now) -> bool:
     return result.rowcount == 1
 
 
-def _new_escalation(actor, task: Task, level: int, now, *, reason=None, automatic=False, **target) -> Escalation:
+def new_escalation(actor, task: Task, level: int, now, *, reason=None, automatic=False, **target) -> Escalation:
+    """Record escalation `level` (1: the task's community; 2: `target`) on the timeline, bring a
+    department into the topic and send task_escalated; no commit. For escalate and for the
+    service clock (actor None, automatic); the caller has raised the task's level first."""
     if level == 1:
         target = {"target": EscalationTarget.community, "community_id": task.community_id}
     escalation = Escalation(task_id=task.id, level=level, reason=reason, automatic=automatic,
@@ -568,7 +415,7 @@ def escalate(actor, task: Task, *, reason, to_org_id=None) -> Escalation:
         raise Conflict(_l("%(org)s has already been called in.", org=department.name))
     now = clock.now()
     if level != seen:
-        if not _raise_level(task, seen, level, now):
+        if not raise_level(task, seen, level, now):
             db.session.rollback()
             raise Conflict(_l("Someone else changed this task just now. Reload to see it."))
     else:
@@ -576,12 +423,12 @@ def escalate(actor, task: Task, *, reason, to_org_id=None) -> Escalation:
                            .execution_options(synchronize_session=False))
     if level == 2:
         _, policy_department, _src = policy_for(task.community_id)
-        target = _level2_target(task, department.id if department else policy_department)
+        target = level2_target(task, department.id if department else policy_department)
     else:
         target = {}
-    escalation = _new_escalation(actor, task, level, now, reason=reason, **target)
+    escalation = new_escalation(actor, task, level, now, reason=reason, **target)
     db.session.refresh(task)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return escalation
 
@@ -622,7 +469,7 @@ def acknowledge(actor, escalation: Escalation, *, note=None) -> Escalation:
     db.session.flush()
     db.session.refresh(task)
     signals.escalation_acknowledged.send(task, actor=actor, escalation=escalation)
-    _publish(task)
+    publish(task)
     db.session.commit()
     return escalation
 
@@ -637,97 +484,9 @@ def escalations_inbox(actor, *, pending: bool | None = None, mine: bool = True) 
     return q.order_by(Escalation.acknowledged_at.is_not(None), Escalation.created_at.desc(), Escalation.id.desc())
 
 
-# --- the service clock (a job of courtyard/scheduler.py) ------------------------------------
-
-def run_service_clock() -> dict[str, list[int]]:
-    """Remind before the due date, notify once overdue, escalate by the policy's thresholds.
-
-    Finds its own work with clock.now(); safe in several processes at once (each act is a
-    conditional UPDATE that only one process wins) and after a restart (all state is in
-    the database). Returns the task ids it acted on, by act.
-    """
-    now = clock.now()
-    horizon = now + timedelta(hours=rules.MAX_REMINDER_HOURS)
-    running = [TaskStatus(s) for s in rules.CLOCK_RUNNING]
-    rows = db.session.execute(sa.select(
-        Task.id, Task.community_id, Task.status, Task.due_at, Task.reminded_at, Task.overdue_notified_at,
-        Task.escalation_level).where(
-        Task.status.in_(running), Task.due_at <= horizon,
-        sa.or_(Task.reminded_at.is_(None), Task.overdue_notified_at.is_(None), Task.escalation_level < 2))
-        .order_by(Task.due_at, Task.id)).all()
-    db.session.rollback()  # end the read: each act below is its own short transaction
-    done: dict[str, list[int]] = {"reminded": [], "overdue": [], "escalated": []}
-    policies: dict[int, tuple] = {}
-    for row in rows:
-        if row.community_id not in policies:
-            policies[row.community_id] = policy_for(row.community_id)
-            db.session.rollback()
-        policy, department_id, _src = policies[row.community_id]
-        status = row.status.value
-        try:
-            if row.reminded_at is None and rules.reminder_due(status, row.due_at, now, policy.reminder_hours):
-                if _clock_remind(row.id, now):
-                    done["reminded"].append(row.id)
-            if row.overdue_notified_at is None and rules.is_overdue(status, row.due_at, now):
-                if _clock_overdue(row.id, now):
-                    done["overdue"].append(row.id)
-            level = rules.escalation_level_due(status, row.due_at, now, policy)
-            if level > row.escalation_level:
-                if _clock_escalate(row.id, row.escalation_level, level, now, department_id):
-                    done["escalated"].append(row.id)
-        except Exception:  # one task's trouble must not stop the others
-            log.exception("service clock failed on task %s", row.id)
-            db.session.rollback()
-    return done
-
-
-def _claim(column, task_id: int, now) -> bool:
-    result = db.session.execute(sa.update(Task).where(Task.id == task_id, column.is_(None))
-                                .values({column: now}).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def _clock_remind(task_id: int, now) -> bool:
-    if not _claim(Task.reminded_at, task_id, now):
-        db.session.rollback()
-        return False
-    task = db.session.get(Task, task_id)
-    signals.task_due_soon.send(task)
-    db.session.commit()
-    return True
-
-
-def _clock_overdue(task_id: int, now) -> bool:
-    if not _claim(Task.overdue_notified_at, task_id, now):
-        db.session.rollback()
-        return False
-    task = db.session.get(Task, task_id)
-    signals.task_overdue.send(task)
-    db.session.execute(sa.update(Task).where(Task.id == task_id).values(seq=Task.seq + 1)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(task)
-    _publish(task)  # `overdue` is now true for everyone watching
-    db.session.commit()
-    return True
-
-
-def _clock_escalate(task_id: int, seen: int, level: int, now, department_id: int | None) -> bool:
-    task = db.session.get(Task, task_id)
-    if task is None or not _raise_level(task, seen, level, now):
-        db.session.rollback()
-        return False
-    for step in range(seen + 1, level + 1):  # a long outage may cross both thresholds at once
-        target = _level2_target(task, department_id) if step == 2 else {}
-        _new_escalation(None, task, step, now, automatic=True, **target)
-    db.session.refresh(task)
-    _publish(task)
-    db.session.commit()
-    return True
-
-
 # --- publishing ----------------------------------------------------------------------------
 
-def _publish(task: Task) -> None:
+def publish(task: Task) -> None:
     """Queue task.updated (CONTRACT §5) to the topic's room and the assignee organization's room."""
     db.session.flush()
     db.session.expire(task, ["updates", "escalations"])

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..deliberation import permissions as topic_permissions
 from ..deliberation import services as topics
-from ..deliberation.models import CATEGORY_LABELS, Topic
+from ..deliberation.models import CATEGORY_LABELS, Category, Topic
 from ..errors import DomainError, Forbidden, Invalid, TooLarge
 from ..extensions import db
 from ..places import permissions as place_permissions
@@ -26,6 +26,7 @@ from ..places import services as places
 from ..places.models import Community, Courtyard, Organization, OrgKind
 from ..uploads import services as uploads
 from . import payloads, permissions, rules, services
+from . import policy as service_policy
 from .forms import (AcknowledgeForm, EscalateForm, PolicyForm, RatingForm, TaskForm, UpdateForm, VerifyForm,
                     category_hours_field_name)
 from .models import Escalation, Task, TaskStatus
@@ -375,7 +376,7 @@ def _org_choices(courtyard: Courtyard) -> list[tuple[str, str]]:
 
 def _new_task_page(topic: Topic, form: TaskForm, proposal=None, status: int = 200):
     form.assignee_org_id.choices = _org_choices(topic.courtyard)
-    hours = services.service_hours(topic.courtyard.building.community_id, topic.category)
+    hours = service_policy.service_hours(topic.courtyard.building.community_id, topic.category)
     return render_template("tasks/new.html", topic=topic, proposal=proposal, form=form, hours=hours,
                            category=CATEGORY_LABELS[topic.category]), status
 
@@ -475,8 +476,8 @@ def escalations():
 
 def _policy_page(community: Community | None, form: PolicyForm | None = None, status: int = 200):
     community_id = community.id if community else None
-    policy, department, source = services.policy_for(community_id)
-    times = services.service_times(community_id)
+    policy, department, source = service_policy.policy_for(community_id)
+    times = service_policy.service_times(community_id)
     if form is None:
         form = PolicyForm(formdata=None, reminder_hours=policy.reminder_hours,
                           level1_after_hours=policy.level1_after_hours,
@@ -486,10 +487,10 @@ def _policy_page(community: Community | None, form: PolicyForm | None = None, st
             getattr(form, category_hours_field_name(row["category"])).data = (
                 str(row["hours"]) if row["own"] or community is None else "")
     form.level2_org_id.choices = [("", _("The street"))] + [(str(o.id), o.name) for o in _departments()]
-    street_hours = {r["category"]: r["hours"] for r in services.service_times(None)}
+    street_hours = {r["category"]: r["hours"] for r in service_policy.service_times(None)}
     return render_template("tasks/policy.html", community=community, form=form, source=source,
                            rows=[(row, getattr(form, category_hours_field_name(row["category"])),
-                                  CATEGORY_LABELS[services.Category(row["category"])],
+                                  CATEGORY_LABELS[Category(row["category"])],
                                   street_hours[row["category"]]) for row in times]), status
 
 
@@ -520,7 +521,7 @@ def _save_policy(community: Community | None):
     form = PolicyForm()
     hours = {c.value: getattr(form, category_hours_field_name(c.value)).data for c in CATEGORY_LABELS}
     try:
-        services.set_policy(current_user, community, reminder_hours=form.reminder_hours.data,
+        service_policy.set_policy(current_user, community, reminder_hours=form.reminder_hours.data,
                             level1_after_hours=form.level1_after_hours.data,
                             level2_after_hours=form.level2_after_hours.data,
                             level2_org_id=form.level2_org_id.data or None, service_hours_by_category=hours)

@@ -16,7 +16,9 @@ from courtyard.audit import AuditEntry
 from courtyard.errors import Conflict, Forbidden, Invalid, NotFound
 from courtyard.extensions import db
 from courtyard.notifications.models import Notification
+from courtyard.tasks import clock as service_clock
 from courtyard.tasks import permissions, rules, services
+from courtyard.tasks import policy as service_policy
 from courtyard.tasks.models import Escalation, EscalationTarget, Task
 
 
@@ -40,7 +42,7 @@ def run(app) -> dict:
 @pytest.fixture
 def policy(w):
     """The community's own clock: remind 6 h before, community after 12 h late, street after 36 h."""
-    services.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
                         level2_after_hours=36, service_hours_by_category={"repairs": 24})
 
 
@@ -95,7 +97,7 @@ def test_after_a_long_outage_both_levels_at_once(app, w, fake_clock, policy):
 
 
 def test_level_two_goes_to_the_policys_department(app, w, fake_clock):
-    services.set_policy(w.community_staff, w.community, reminder_hours=0, level1_after_hours=0,
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=0, level1_after_hours=0,
                         level2_after_hours=1, level2_org_id=w.department.id)
     task = w.task()
     fake_clock.advance(hours=73)
@@ -121,7 +123,7 @@ def test_the_policy_is_data_a_community_edits(app, w, fake_clock):
     task = w.task()  # the initial defaults: 72 h for repairs
     fake_clock.advance(hours=72 + rules.DEFAULT_LEVEL1_AFTER_HOURS - 1)
     assert run(app)["escalated"] == []
-    services.set_policy(w.community_staff, w.community, reminder_hours=1, level1_after_hours=2,
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=1, level1_after_hours=2,
                         level2_after_hours=500)
     assert run(app)["escalated"] == [task.id]
     assert escalations(task) == [(1, "community", True)]
@@ -158,8 +160,8 @@ def test_several_processes_act_once(app, w, fake_clock, policy):
 def test_a_stale_escalation_loses_the_race(app, w, fake_clock, policy):
     task = w.task()
     fake_clock.advance(hours=40)
-    assert services._clock_escalate(task.id, 0, 1, fake_clock.now(), None) is True
-    assert services._clock_escalate(task.id, 0, 1, fake_clock.now(), None) is False
+    assert service_clock._clock_escalate(task.id, 0, 1, fake_clock.now(), None) is True
+    assert service_clock._clock_escalate(task.id, 0, 1, fake_clock.now(), None) is False
     assert escalations(task) == [(1, "community", True)]
 
 
@@ -267,24 +269,25 @@ def test_the_inbox_shows_what_waits_for_each(w):
 def test_who_edits_the_policy_and_what_it_must_be(w, make):
     for person in (w.secretary, w.staff, w.other_community_staff):
         with pytest.raises(Forbidden):
-            services.set_policy(person, w.community, reminder_hours=1, level1_after_hours=1, level2_after_hours=2)
+            service_policy.set_policy(person, w.community, reminder_hours=1, level1_after_hours=1, level2_after_hours=2)
     with pytest.raises(Forbidden):
-        services.set_policy(w.community_staff, None, reminder_hours=1, level1_after_hours=1, level2_after_hours=2)
+        service_policy.set_policy(w.community_staff, None, reminder_hours=1, level1_after_hours=1, level2_after_hours=2)
     with pytest.raises(Invalid) as err:
-        services.set_policy(w.community_staff, w.community, reminder_hours=-1, level1_after_hours=10,
+        service_policy.set_policy(w.community_staff, w.community, reminder_hours=-1, level1_after_hours=10,
                             level2_after_hours=5, level2_org_id=w.org.id,
                             service_hours_by_category={"repairs": 0, "nonsense": 3, "parking": "x"})
     assert set(err.value.fields) == {"reminder_hours", "level2_after_hours", "level2_org_id", "service_hours.repairs",
                                      "service_hours.nonsense", "service_hours.parking"}
-    row = services.set_policy(w.admin, w.community, reminder_hours="3", level1_after_hours=0, level2_after_hours=1)
+    row = service_policy.set_policy(w.admin, w.community, reminder_hours="3", level1_after_hours=0,
+                                    level2_after_hours=1)
     assert (row.reminder_hours, row.level1_after_hours, row.level2_after_hours) == (3, 0, 1)
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "task_policy.changed")).one()
     assert entry.data["after"]["reminder_hours"] == 3 and entry.data["before"] is None
 
 
 def test_the_streets_default_is_one_row(w):
-    services.ensure_street_defaults()
-    services.ensure_street_defaults()
+    service_policy.ensure_street_defaults()
+    service_policy.ensure_street_defaults()
     from courtyard.tasks.models import ServiceTime, TaskPolicy
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TaskPolicy)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceTime)) == len(rules.DEFAULT_SERVICE_HOURS)

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from courtyard.extensions import db
+from courtyard.tasks import policy as service_policy
 from courtyard.tasks import services
 from courtyard.tasks.models import Task, TaskStatus
 
@@ -197,8 +198,8 @@ def test_the_community_edits_its_service_times(w, open_as):
         "reminder_hours": "6", "level1_after_hours": "24", "level2_after_hours": "48", "hours_repairs": "36",
         "level2_org_id": str(w.department.id)})
     assert r.status_code == 302
-    assert services.service_hours(w.community.id, "repairs") == 36
-    policy, department, source = services.policy_for(w.community.id)
+    assert service_policy.service_hours(w.community.id, "repairs") == 36
+    policy, department, source = service_policy.policy_for(w.community.id)
     assert (policy.level2_after_hours, department, source) == (48, w.department.id, "community")
     assert open_as(w.other_community_staff).get(f"/communities/{w.community.id}/service-times").status_code == 403
     assert open_as(w.community_staff).get("/service-times").status_code == 403

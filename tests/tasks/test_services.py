@@ -15,6 +15,7 @@ from courtyard.errors import Conflict, Forbidden, Invalid, NotFound
 from courtyard.extensions import db
 from courtyard.notifications.models import Notification
 from courtyard.tasks import permissions, rules, services
+from courtyard.tasks import policy as service_policy
 from courtyard.tasks.models import Task, TaskRating, TaskStatus
 
 
@@ -53,24 +54,25 @@ def test_a_topic_becomes_a_task_for_the_buildings_property_company(w, fake_clock
 
 
 def test_the_community_service_time_sets_the_due_date(w, fake_clock):
-    services.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
                         level2_after_hours=48, service_hours_by_category={"repairs": 10})
     task = w.task()
     assert task.due_at == fake_clock.now() + timedelta(hours=10)
     other = w.make.courtyard(property_org=w.org)  # another community keeps the street's default
-    assert services.service_hours(other.building.community_id, "repairs") == rules.DEFAULT_SERVICE_HOURS["repairs"]
+    assert (service_policy.service_hours(other.building.community_id, "repairs")
+            == rules.DEFAULT_SERVICE_HOURS["repairs"])
 
 
 def test_the_streets_default_applies_where_a_community_set_nothing(w, fake_clock):
-    services.set_policy(w.admin, None, reminder_hours=6, level1_after_hours=12, level2_after_hours=48,
+    service_policy.set_policy(w.admin, None, reminder_hours=6, level1_after_hours=12, level2_after_hours=48,
                         service_hours_by_category={"repairs": 30})
-    assert services.service_hours(w.community.id, "repairs") == 30
-    services.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
+    assert service_policy.service_hours(w.community.id, "repairs") == 30
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
                         level2_after_hours=48, service_hours_by_category={"repairs": 5})
-    assert services.service_hours(w.community.id, "repairs") == 5
-    services.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
+    assert service_policy.service_hours(w.community.id, "repairs") == 5
+    service_policy.set_policy(w.community_staff, w.community, reminder_hours=6, level1_after_hours=12,
                         level2_after_hours=48, service_hours_by_category={"repairs": ""})
-    assert services.service_hours(w.community.id, "repairs") == 30
+    assert service_policy.service_hours(w.community.id, "repairs") == 30
 
 
 def test_dispatch_to_a_department_with_a_title_and_due_date(w, fake_clock):
