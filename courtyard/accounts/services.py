@@ -225,8 +225,9 @@ def user_by_login(login) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.login) == login.strip().lower()))
 
 
-def search_users(actor, query: str | None = None, *, page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
-    """Accounts whose login, name or phone contains `query`, newest first, for staff. Raises Forbidden."""
+def search_users(actor, query: str | None = None) -> sa.Select:
+    """Accounts whose login, name or phone contains `query`, newest first, for staff (the caller
+    pages it: courtyard.pagination). Raises Forbidden."""
     if not permissions.can_create_user(actor):
         raise Forbidden()
     select = sa.select(User)
@@ -236,7 +237,4 @@ def search_users(actor, query: str | None = None, *, page: int = 1, per_page: in
         select = select.where(sa.or_(sa.func.lower(User.login).like(like, escape="\\"),
                                      sa.func.lower(User.display_name).like(like, escape="\\"),
                                      User.phone.like(like, escape="\\")))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.subquery()))
-    page = max(1, page)
-    users = db.session.scalars(select.order_by(User.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    return list(users), total
+    return select.order_by(User.id.desc())

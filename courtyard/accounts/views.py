@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import signals
 from ..errors import DomainError, Invalid
+from ..pagination import page_of
 from ..places import permissions
 from ..places import services as places
 from ..web import safe_next
@@ -101,16 +102,11 @@ def join(code):
 
 def _users_page(create_form: UserForm, status: int = 200):
     search = UserSearchForm(request.args)
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), 100_000)
-    except ValueError:
-        page = 1
-    users, total = services.search_users(current_user, search.q.data, page=page, per_page=USERS_PER_PAGE)
+    users = page_of(services.search_users(current_user, search.q.data), USERS_PER_PAGE)
     rows = [(u, u.phone if permissions.can_see_phone(current_user, u) else services.mask_phone(u.phone))
-            for u in users]
-    pages = max(1, -(-total // USERS_PER_PAGE))
-    return render_template("admin/users.html", search=search, rows=rows, total=total, page=page,
-                           pages=pages, form=create_form), status
+            for u in users.items]
+    return render_template("admin/users.html", search=search, rows=rows, total=users.total, paging=users,
+                           form=create_form), status
 
 
 @bp.get("/admin/users")

@@ -12,7 +12,8 @@ from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import BadRequest, Forbidden, Invalid, Unauthenticated
-from ..extensions import db
+from ..pagination import MAX_PAGE, Pagination
+from ..pagination import paginate as paginate_select
 from ..validation import unstorable
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -176,9 +177,6 @@ class PageQuery(Body):
     per_page: int = 20
 
 
-MAX_PAGE = 100_000  # an offset beyond this is no one's real page, and overflows SQLite's integers
-
-
 def page_args(*, max_per_page: int = 100) -> tuple[int, int]:
     """?page=&per_page=, checked: Invalid names the one that is out of range."""
     q = parse_query(PageQuery)
@@ -192,12 +190,13 @@ def page_args(*, max_per_page: int = 100) -> tuple[int, int]:
     return q.page, q.per_page
 
 
-def page_json(items: list, page: int, per_page: int, total: int) -> dict:
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+def page_json(pagination: Pagination, to_json) -> dict:
+    """CONTRACT §4's envelope of a db.paginate page: {"items", "page", "per_page", "total"}."""
+    return {"items": [to_json(r) for r in pagination.items], "page": pagination.page,
+            "per_page": pagination.per_page, "total": pagination.total}
 
 
 def paginate(select: sa.Select, to_json, *, max_per_page: int = 100) -> dict:
+    """The page of `select` that ?page=&per_page= name, as the contract's envelope (422 out of range)."""
     page, per_page = page_args(max_per_page=max_per_page)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    rows = db.session.scalars(select.limit(per_page).offset((page - 1) * per_page)).all()
-    return page_json([to_json(r) for r in rows], page, per_page, total)
+    return page_json(paginate_select(select, page=page, per_page=per_page), to_json)

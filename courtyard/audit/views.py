@@ -11,9 +11,12 @@ from flask_login import current_user, login_required
 from ..accounts.models import User
 from ..errors import Forbidden, Invalid
 from ..extensions import db
+from ..pagination import page_of
+from ..validation import parse_id
 from . import permissions, services
 
 bp = Blueprint("audit", __name__)
+PAGE_SIZE = 50
 
 
 @bp.app_context_processor
@@ -41,7 +44,7 @@ def index():
     actor_id, error = None, None
     if args["actor"]:
         actor = db.session.scalar(sa.select(User).where(User.login == args["actor"][:64]))
-        actor_id = actor.id if actor else (args["actor"] if args["actor"].isdigit() else "-1")
+        actor_id = actor.id if actor else (parse_id(args["actor"]) or -1)  # a login, else an id
     try:
         select = services.search(actor_id=actor_id, action=args["action"] or None,
                               subject_type=args["subject_type"] or None, subject_id=args["subject_id"] or None,
@@ -49,12 +52,8 @@ def index():
     except Invalid as err:
         error = err.fields
         select = services.search()
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    entries = db.session.scalars(select.limit(50).offset((page - 1) * 50)).all()
+    paging = page_of(select, PAGE_SIZE)
+    entries = paging.items
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(
         User.id.in_({e.actor_id for e in entries if e.actor_id} or {-1})))}
 
@@ -64,4 +63,4 @@ def index():
         return url_for("audit.index") + ("?" + urlencode(clean) if clean else "")
 
     return render_template("audit/index.html", entries=entries, people=people, args=args, error=error,
-                           actions=services.actions(), total=total, page=page, more=page * 50 < total, link=link)
+                           actions=services.actions(), total=paging.total, paging=paging, link=link)

@@ -16,6 +16,7 @@ from wtforms import StringField
 
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..pagination import page_of
 from ..places import permissions as place_permissions
 from ..places import services as places
 from ..places.models import Organization, OrgKind
@@ -132,15 +133,9 @@ def report_message(message_id):
 def reports(courtyard_id):
     """Reported messages waiting for a moderator."""
     courtyard = places.courtyard_for(current_user, courtyard_id)
-    select = moderation.open_reports(current_user, courtyard)
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    rows = db.session.scalars(select.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("deliberation/reports.html", courtyard=courtyard, reports=rows, page=page,
-                           more=page * PAGE_SIZE < total, total=total)
+    paging = page_of(moderation.open_reports(current_user, courtyard), PAGE_SIZE)
+    return render_template("deliberation/reports.html", courtyard=courtyard, reports=paging.items, paging=paging,
+                           total=paging.total)
 
 
 @bp.post("/reports/<int:report_id>/resolve")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..errors import DomainError, Forbidden, Invalid, TooLarge
 from ..extensions import db
+from ..pagination import page_of
 from ..places import permissions as place_permissions
 from ..places import services as places
 from ..realtime import presence
@@ -106,10 +107,6 @@ def topic_listing(courtyard) -> dict:
     ?status= and ?category=, pinned first, PAGE_SIZE a page."""
     status = request.args.get("status") or None
     category = request.args.get("category") or None
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
     error = None
     try:
         select = services.topics_in(current_user, courtyard, status=status, category=category)
@@ -117,9 +114,8 @@ def topic_listing(courtyard) -> dict:
         error = _("That filter is unknown; showing every topic.")
         status = category = None
         select = services.topics_in(current_user, courtyard)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    topics = db.session.scalars(select.options(selectinload(Topic.author))
-                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    paging = page_of(select.options(selectinload(Topic.author)), PAGE_SIZE)
+    topics = paging.items
     supported = set(db.session.scalars(sa.select(TopicSupport.topic_id).where(
         TopicSupport.user_id == current_user.id, TopicSupport.topic_id.in_([t.id for t in topics] or [-1]))))
     here = {"endpoint": request.endpoint, **(request.view_args or {})}
@@ -129,9 +125,8 @@ def topic_listing(courtyard) -> dict:
         return _query_url(here, **params)
 
     return {
-        "topics": topics, "supported": supported, "total": total, "error": error,
-        "status": status, "category": category, "page": page,
-        "more": page * PAGE_SIZE < total, "link": link,
+        "topics": topics, "supported": supported, "total": paging.total, "error": error,
+        "status": status, "category": category, "paging": paging, "link": link,
         "statuses": [(s.value, STATUS_LABELS[s]) for s in FILTER_STATUSES],
         "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
         "can_create": permissions.can_create_topic(current_user, courtyard),

@@ -1,14 +1,13 @@
 """Notification centre pages, the top bar's unread badge, and muting a topic from its page."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..deliberation import permissions
 from ..deliberation import services as topics
-from ..extensions import db
+from ..pagination import page_of
 from ..places import permissions as places
 from ..web import safe_next
 from . import payloads, services
@@ -49,15 +48,9 @@ def _back(default: str) -> str:
 def index():
     """My notifications, newest first, unread ones marked."""
     unread_only = request.args.get("unread") in ("1", "true")
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
-    select = services.notifications_for(current_user, unread=True if unread_only else None)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    rows = db.session.scalars(select.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("notifications/index.html", notifications=rows, unread_only=unread_only, page=page,
-                           more=page * PAGE_SIZE < total, total=total)
+    paging = page_of(services.notifications_for(current_user, unread=True if unread_only else None), PAGE_SIZE)
+    return render_template("notifications/index.html", notifications=paging.items, unread_only=unread_only,
+                           paging=paging, total=paging.total)
 
 
 @bp.get("/notifications/<int:notification_id>/open")

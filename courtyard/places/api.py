@@ -9,8 +9,7 @@ from flask_login import current_user
 from pydantic import Field
 
 from ..accounts import services as accounts
-from ..api.core import (Body, bp, doc, login_required, page_args, page_json, paginate, parse_body,
-                        parse_query, require)
+from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
 from ..api.schemas import items_of
 from ..errors import Invalid, NotFound
 from . import payloads, permissions, services
@@ -202,9 +201,7 @@ def admin_search_users():
     """Accounts whose login, name or phone contains `q`, newest first (staff); phones masked as usual."""
     require(permissions.can_create_user(current_user))
     q = parse_query(UserQuery)
-    page, per_page = page_args()
-    users, total = accounts.search_users(current_user, q.q, page=page, per_page=per_page)
-    return jsonify(page_json([payloads.user_json(u, current_user) for u in users], page, per_page, total))
+    return jsonify(paginate(accounts.search_users(current_user, q.q), lambda u: payloads.user_json(u, current_user)))
 
 
 # --- people and places ---------------------------------------------------------------------

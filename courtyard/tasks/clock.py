@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from .. import clock, signals
 from ..extensions import db
-from . import rules
-from .models import Task, TaskStatus
+from . import queries, rules
+from .models import Task
 from .policy import policy_for
 from .services import level2_target, new_escalation, publish, raise_level
 
@@ -34,11 +34,10 @@ def run_service_clock() -> dict[str, list[int]]:
     """
     now = clock.now()
     horizon = now + timedelta(hours=rules.MAX_REMINDER_HOURS)
-    running = [TaskStatus(s) for s in rules.CLOCK_RUNNING]
     rows = db.session.execute(sa.select(
         Task.id, Task.community_id, Task.status, Task.due_at, Task.reminded_at, Task.overdue_notified_at,
         Task.escalation_level).where(
-        Task.status.in_(running), Task.due_at <= horizon,
+        queries.clock_running(), Task.due_at <= horizon,
         sa.or_(Task.reminded_at.is_(None), Task.overdue_notified_at.is_(None), Task.escalation_level < 2))
         .order_by(Task.due_at, Task.id)).all()
     db.session.rollback()  # end the read: each act below is its own short transaction

@@ -68,17 +68,40 @@ def service_times(community_id: int | None) -> list[dict]:
     return out
 
 
-def _check_hours(f: Fields, field: str, value, *, lo: int, hi: int) -> int | None:
-    if isinstance(value, bool):
-        value = None
+def _whole_hours(value) -> int | None:
+    """Hours as a form or JSON gives them ("12", 12); None for anything else (true is not 1 hour)."""
+    if value is None or isinstance(value, bool):
+        return None
     try:
-        number = int(str(value).strip()) if value is not None else None
+        return int(str(value).strip())
     except ValueError:
-        number = None
+        return None
+
+
+def _not_in_range(lo: int, hi: int):
+    return _l("Must be a whole number of hours from %(lo)s to %(hi)s.", lo=lo, hi=hi)
+
+
+def _check_hours(f: Fields, field: str, value, *, lo: int, hi: int) -> int | None:
+    """A service time: a whole number of hours from `lo` to `hi`."""
+    number = _whole_hours(value)
     if number is None or not lo <= number <= hi:
-        f.add(field, _l("Must be a whole number of hours from %(lo)s to %(hi)s.", lo=lo, hi=hi))
+        f.add(field, _not_in_range(lo, hi))
         return None
     return number
+
+
+def _check_thresholds(f: Fields, **given) -> dict[str, int | None]:
+    """The clock's three thresholds, checked by rules.check_policy (whole numbers within
+    rules.POLICY_BOUNDS; the street called after the community)."""
+    numbers = {field: _whole_hours(value) for field, value in given.items()}
+    problems = rules.check_policy(**numbers)
+    for field, number in numbers.items():
+        if number is None or problems.get(field) == "range":
+            f.add(field, _not_in_range(*rules.POLICY_BOUNDS[field]))
+    if problems.get("level2_after_hours") == "order":
+        f.add("level2_after_hours", _l("Must be more than the hours before the community is called."))
+    return numbers
 
 
 def set_policy(actor, community: Community | None, *, reminder_hours, level1_after_hours, level2_after_hours,
@@ -95,11 +118,8 @@ def set_policy(actor, community: Community | None, *, reminder_hours, level1_aft
     elif not permissions.can_edit_policy(actor, community):
         raise Forbidden()
     f = Fields()
-    reminder = _check_hours(f, "reminder_hours", reminder_hours, lo=0, hi=rules.MAX_REMINDER_HOURS)
-    level1 = _check_hours(f, "level1_after_hours", level1_after_hours, lo=0, hi=rules.MAX_HOURS)
-    level2 = _check_hours(f, "level2_after_hours", level2_after_hours, lo=1, hi=rules.MAX_HOURS)
-    if level1 is not None and level2 is not None and level2 <= level1:
-        f.add("level2_after_hours", _l("Must be more than the hours before the community is called."))
+    thresholds = _check_thresholds(f, reminder_hours=reminder_hours, level1_after_hours=level1_after_hours,
+                                   level2_after_hours=level2_after_hours)
     department = None
     if level2_org_id not in (None, ""):
         department = find(Organization, level2_org_id)
@@ -123,7 +143,9 @@ def set_policy(actor, community: Community | None, *, reminder_hours, level1_aft
     if row is None:
         row = TaskPolicy(community_id=community.id if community else None, street_default=community is None)
         db.session.add(row)
-    row.reminder_hours, row.level1_after_hours, row.level2_after_hours = reminder, level1, level2
+    row.reminder_hours = thresholds["reminder_hours"]
+    row.level1_after_hours = thresholds["level1_after_hours"]
+    row.level2_after_hours = thresholds["level2_after_hours"]
     row.level2_org_id = department.id if department else None
     row.updated_at, row.updated_by_id = now, actor.id
     changed_hours = _store_service_hours(actor, community, hours, now)

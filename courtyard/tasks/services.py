@@ -34,7 +34,7 @@ from ..places.models import Courtyard, Organization, OrgKind
 from ..places.services import find
 from ..uploads import services as uploads
 from ..validation import Fields, parse_datetime, parse_id_filter
-from . import payloads, permissions, rules
+from . import payloads, permissions, queries, rules
 from .models import (Escalation, EscalationTarget, Score, Task, TaskPhoto, TaskRating, TaskStatus, TaskUpdate,
                      UpdateKind)
 from .policy import policy_for, service_hours
@@ -72,15 +72,7 @@ def tasks_for(actor, *, status=None, org_id=None, courtyard_id=None, topic_id=No
         if ident is not None:
             q = q.where(column == ident)
     f.check()
-    return q.order_by(*urgency_order())
-
-
-def urgency_order() -> list:
-    now = clock.now()
-    running = Task.status.in_([TaskStatus(s) for s in rules.CLOCK_RUNNING])
-    rank = sa.case((sa.and_(running, Task.due_at < now), 0), (running, 1),
-                   (Task.status == TaskStatus.done, 2), else_=3)
-    return [rank, Task.due_at, Task.id]
+    return q.order_by(*queries.urgency_order(clock.now()))  # rules.urgency_key, as SQL
 
 
 def tasks_of_topic(actor, topic: Topic) -> list[Task]:
@@ -360,7 +352,7 @@ def raise_level(task: Task, seen: int, level: int, now) -> bool:
     """UPDATE the level from `seen` to `level`; False if another process or person got there first."""
     result = db.session.execute(
         sa.update(Task).where(Task.id == task.id, Task.escalation_level == seen,
-                              Task.status.in_([TaskStatus(s) for s in rules.CLOCK_RUNNING]))
+                              queries.clock_running())
         .values(escalation_level=level, seq=Task.seq + 1, updated_at=now)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1

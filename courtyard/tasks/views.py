@@ -21,11 +21,12 @@ from ..deliberation import services as topics
 from ..deliberation.models import CATEGORY_LABELS, Category, Topic
 from ..errors import DomainError, Forbidden, Invalid, TooLarge
 from ..extensions import db
+from ..pagination import page_of
 from ..places import permissions as place_permissions
 from ..places import services as places
 from ..places.models import Community, Courtyard, Organization, OrgKind
 from ..uploads import services as uploads
-from . import payloads, permissions, rules, services
+from . import payloads, permissions, queries, rules, services
 from . import policy as service_policy
 from .forms import (AcknowledgeForm, EscalateForm, PolicyForm, RatingForm, TaskForm, UpdateForm, VerifyForm,
                     category_hours_field_name)
@@ -143,22 +144,15 @@ def queue():
     except Invalid:
         org_id, select = None, services.tasks_for(current_user)
     now = clock.now()
-    running = Task.status.in_([TaskStatus(s) for s in rules.CLOCK_RUNNING])
     if view == "open":
         select = select.where(Task.status != TaskStatus.verified)
     elif view == "overdue":
-        select = select.where(running, Task.due_at < now)
+        select = select.where(queries.overdue(now))  # the rule the cards' "overdue" mark uses
     elif view == "done":
         select = select.where(Task.status == TaskStatus.done)
     elif view == "verified":
         select = select.where(Task.status == TaskStatus.verified)
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    tasks = db.session.scalars(select.options(selectinload(Task.assignee_org), selectinload(Task.courtyard))
-                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    paging = page_of(select.options(selectinload(Task.assignee_org), selectinload(Task.courtyard)), PAGE_SIZE)
     orgs = db.session.scalars(sa.select(Organization).where(Organization.id.in_(mine or [-1]))
                               .order_by(Organization.name)).all()
 
@@ -167,8 +161,8 @@ def queue():
         clean = {k: v for k, v in params.items() if v}
         return url_for("tasks.queue") + ("?" + urlencode(clean) if clean else "")
 
-    return render_template("tasks/queue.html", tasks=tasks, total=total, page=page,
-                           more=page * PAGE_SIZE < total, view=view, org_id=org_id, orgs=orgs, link=link,
+    return render_template("tasks/queue.html", tasks=paging.items, total=paging.total, paging=paging,
+                           view=view, org_id=org_id, orgs=orgs, link=link,
                            now=now, is_overdue=lambda t: rules.is_overdue(t.status.value, t.due_at, now))
 
 
@@ -452,14 +446,8 @@ def escalations():
     if not permissions.can_use_escalations_inbox(current_user):
         raise Forbidden()
     scope = "all" if request.args.get("scope") == "all" else "mine"
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
     select = services.escalations_inbox(current_user, mine=scope == "mine")
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(select.order_by(None).subquery()))
-    rows = db.session.scalars(select.options(selectinload(Escalation.task)).limit(PAGE_SIZE)
-                              .offset((page - 1) * PAGE_SIZE)).all()
+    paging = page_of(select.options(selectinload(Escalation.task)), PAGE_SIZE)
     waiting = db.session.scalar(sa.select(sa.func.count()).select_from(
         services.escalations_inbox(current_user, pending=True).order_by(None).subquery()))
     policies = [(c.name, url_for("tasks.community_policy", community_id=c.id))
@@ -467,8 +455,8 @@ def escalations():
     if permissions.can_edit_street_policy(current_user):
         policies.insert(0, (_("The street's defaults"), url_for("tasks.street_policy")))
     return render_template("tasks/escalations.html", rows=[(e, permissions.can_acknowledge(current_user, e))
-                                                           for e in rows], policies=policies,
-                           scope=scope, page=page, more=page * PAGE_SIZE < total, waiting=waiting,
+                                                           for e in paging.items], policies=policies,
+                           scope=scope, paging=paging, waiting=waiting,
                            ack_form=AcknowledgeForm(formdata=None), now=clock.now())
 
 
