@@ -32,6 +32,6 @@ def user(user_id: int) -> str:
 def parse(room: str) -> tuple[str, int] | None:
     """("topic", 7) for "topic:7"; None for anything that is not one of our rooms."""
     kind, _, ident = room.partition(":")
-    if kind in (TOPIC, COURTYARD, ORG, USER) and ident.isdigit():
+    if kind in (TOPIC, COURTYARD, ORG, USER) and ident.isascii() and ident.isdigit():
         return kind, int(ident)
     return None

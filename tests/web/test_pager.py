@@ -55,7 +55,9 @@ def test_the_pager_links_the_pages_around_and_page_one_without_a_number(app, mak
     assert "较新" in html and "较早" in html  # Newer, Older (Chinese by default)
     html = _render(app, paginate(select, page=3, per_page=2), endpoint="accounts.admin_users", count=True, q="x")
     assert re.findall(r'href="([^"]+)"', html) == ["/admin/users?page=2&amp;q=x"]
-    assert "上一页" in html and "下一步" not in html and "第 3 页，共 3 页" in html
+    assert "上一页" in html and "下一页" not in html and "第 3 页，共 3 页" in html
+    html = _render(app, paginate(select, page=1, per_page=2), endpoint="accounts.admin_users")
+    assert "下一页" in html and "下一步" not in html  # a page, not a step of a form
 
 
 def test_the_accounts_page_goes_through_its_pages(english, make):
