@@ -66,6 +66,8 @@ class Proposal(db.Model):
                                                    default=ProposalStatus.draft)
     rule: Mapped[Rule | None] = mapped_column(str_enum(Rule, "ballot_rule"))
     secret: Mapped[bool] = mapped_column(default=False)
+    # Only with `secret`: while voting, tallies show turnout only (no counts, no outlook).
+    hide_totals: Mapped[bool] = mapped_column(default=False)
     quorum: Mapped[Decimal] = mapped_column(sa.Numeric(5, 4), default=Decimal(0))
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -77,6 +79,10 @@ class Proposal(db.Model):
     eligible_households: Mapped[int] = mapped_column(default=0)
     eligible_area_m2: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), default=Decimal(0))
     tally_seq: Mapped[int] = mapped_column(default=0)
+    # When the scheduler told the roll the ballot closes in 24 h / 2 h (each claimed once, by a
+    # conditional UPDATE: one process wins).
+    reminded_24h_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_2h_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_tally: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
@@ -143,3 +149,23 @@ class Vote(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     assisted_by: Mapped[User | None] = relationship(foreign_keys=[assisted_by_id])
+
+
+class BallotReminder(db.Model):
+    """The last reminder (提醒) a moderator sent to one household of a ballot's roll.
+
+    One row per proposal and household: a new reminder is a conditional UPDATE of
+    `last_sent_at` (or the INSERT of the row, guarded by the unique constraint), so the rate
+    limit holds across processes. `household` is "h:<unit id>" or, for someone on the roll
+    without a unit, "u:<user id>".
+    """
+
+    __tablename__ = "ballot_reminders"
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "household"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
+    household: Mapped[str] = mapped_column(sa.String(32))
+    last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_sent_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    times: Mapped[int] = mapped_column(default=1)
