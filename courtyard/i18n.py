@@ -11,6 +11,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from . import timefmt
+
 NAMES = {"zh_CN": "中文", "en": "English"}
 
 
@@ -36,6 +38,7 @@ def current_locale_name() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = NAMES
+    app.jinja_env.filters["when"] = timefmt.when  # the one way a time is written (timefmt.py)
 
 
 # --- the catalogues ------------------------------------------------------------------------

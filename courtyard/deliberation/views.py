@@ -10,9 +10,8 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from babel.dates import format_skeleton
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_timedelta, get_locale, get_timezone
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -69,20 +68,6 @@ def status_label(status) -> str:
 @bp.app_template_filter("category_label")
 def category_label(category) -> str:
     return str(CATEGORY_LABELS[Category(category)])
-
-
-@bp.app_template_filter("when")
-def when(dt) -> str:
-    """A message's time: 14:05 today, 3月5日 14:05 this year, else with the year."""
-    if dt is None:
-        return ""
-    tz = get_timezone()
-    local, today = dt.astimezone(tz), clock.now().astimezone(tz)
-    time = format_datetime(dt, "HH:mm")
-    if local.date() == today.date():
-        return time
-    skeleton = "MMMd" if local.year == today.year else "yMMMd"
-    return f"{format_skeleton(skeleton, local, locale=get_locale())} {time}"
 
 
 @bp.app_template_filter("ago")

@@ -101,18 +101,16 @@ def task_json(t: Task, *, timeline: bool = True) -> dict:
 # --- notification sentences (notifications/payloads.py asks here for the task_* kinds) -----
 
 def when_local(value) -> str:
-    """A time for a sentence, in the reader's language and Beijing time: 3月5日 14:00."""
+    """A time for a sentence, in the reader's language and Beijing time (timefmt: 12月5日 14:00)."""
     from datetime import datetime
 
-    from flask_babel import format_datetime
+    from ..timefmt import when
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    if value is None:
-        return ""
-    return format_datetime(value, "short")
+    return when(value)
 
 
 def notification_text(kind: str, data: dict) -> str | None:

@@ -38,7 +38,7 @@
     meta.className = "notification-meta";
     var time = document.createElement("time");
     time.setAttribute("datetime", n.created_at);
-    time.textContent = new Date(n.created_at).toLocaleString();
+    time.textContent = window.Courtyard && window.Courtyard.when ? window.Courtyard.when(n.created_at) : "";  // static/js/when.js
     meta.appendChild(time);
     li.appendChild(a);
     li.appendChild(meta);

@@ -37,19 +37,10 @@
     return node;
   }
 
-  var clock = null;
-  try {
-    // The server renders times in the street's time zone (HH:mm for today): so does this.
-    clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-                                               timeZone: "Asia/Shanghai" });
-  } catch (e) { clock = null; }
-
+  // The one date format (static/js/when.js, as the server's `when` filter): 刚刚, 5分钟前, 今天 15:05 …
   function timeText(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return "";
-    if (clock) return clock.format(d);
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    return pad(d.getHours()) + ":" + pad(d.getMinutes());
+    var when = window.Courtyard && window.Courtyard.when;
+    return when ? when(iso) : "";
   }
 
   // --- rendering ----------------------------------------------------------------------------
