@@ -45,7 +45,8 @@ from .models import Notification, TopicMute
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
 COALESCED_KINDS = {REPLY, STATUS}
 # Worth a text message or a WeChat push, not only the in-app centre.
-OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated"}
+OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated",
+                  "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder"}
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,9 @@ def task_acknowledged(actor, task, escalation) -> None:
 
 
 def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,
-            data: dict) -> list[Notification]:
+            data: dict, outbound: set[int] | None = None) -> list[Notification]:
+    """Add (or coalesce) the rows and push them; `outbound`: which of the recipients also get the
+    OUTBOUND_KINDS through the channels (None: all of them)."""
     if not user_ids:
         return []
     now = clock.now()
@@ -260,7 +263,7 @@ def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard
         user = users.get(n.user_id)
         payload = payloads.notification_json(n, locale=_locale_of(user))
         events.publish("notification.created", rooms.user(n.user_id), payload)
-        if kind in OUTBOUND_KINDS and user is not None:
+        if kind in OUTBOUND_KINDS and user is not None and (outbound is None or n.user_id in outbound):
             _queue_outbound(Recipient(user.id, user.display_name, user.phone, user.locale), payload)
     return rows
 
