@@ -53,7 +53,7 @@ STATUS_LABELS = {
     TopicStatus.open: _l("New"),
     TopicStatus.deliberating: _l("Under discussion"),
     TopicStatus.decided: _l("Decided"),
-    TopicStatus.closed: _l("Closed"),
+    TopicStatus.closed: _l("Completed"),  # 已办结: its work done and accepted (lifecycle.py)
     TopicStatus.withdrawn: _l("Withdrawn"),
     TopicStatus.merged: _l("Merged"),
 }
