@@ -24,6 +24,19 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {value!r}") from None
+    if number <= 0:
+        raise RuntimeError(f"{name} must be greater than 0")
+    return number
+
+
 class Config:
     def __init__(self, env: dict[str, str] | None = None):
         if env is None:
@@ -53,6 +66,20 @@ class Config:
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
         # Outbound notification channels (courtyard/notifications/channels.py): names or module:Class.
         self.NOTIFY_CHANNELS = env.get("NOTIFY_CHANNELS", "log")
+        # Where the app is reached from outside: the links in e-mails (and text messages).
+        self.PUBLIC_URL = (env.get("PUBLIC_URL") or env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        # The `sms` channel: a generic HTTP SMS gateway (JSON POST, HMAC-SHA256 signed).
+        self.SMS_GATEWAY_URL = env.get("SMS_GATEWAY_URL") or None
+        self.SMS_GATEWAY_SECRET = env.get("SMS_GATEWAY_SECRET") or None
+        self.SMS_TIMEOUT = _number(env, "SMS_TIMEOUT", 5.0)
+        # The `email` channel: SMTP.
+        self.SMTP_HOST = env.get("SMTP_HOST") or None
+        self.SMTP_PORT = int(_number(env, "SMTP_PORT", 25))
+        self.SMTP_USER = env.get("SMTP_USER") or None
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = env.get("SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes", "on")
+        self.SMTP_FROM = env.get("SMTP_FROM") or None
+        self.SMTP_TIMEOUT = _number(env, "SMTP_TIMEOUT", 10.0)
         self.SESSION_COOKIE_SECURE = self.ENV == "production"
 
     # Static settings shared by every environment.

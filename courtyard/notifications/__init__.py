@@ -3,6 +3,8 @@
 A leaf: it listens to the other domains' signals (listeners.py) and reads their models to
 find who should hear of what; no other domain imports it (.importlinter). create_app
 calls `init_app` before the API blueprint is registered, so its JSON routes join /api/v1.
+Outbound messages are delivery records (outbound.py) sent after the commit and by the
+scheduler's `notifications.deliver_due` job.
 """
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from .. import scheduler
     from . import api as _api  # noqa: F401  (adds the /api/v1/notifications routes)
-    from . import channels, listeners, views
+    from . import channels, listeners, outbound, views
 
     app.register_blueprint(views.bp)
     channels.init_app(app)
     listeners.connect()
+    scheduler.register("notifications.deliver_due", outbound.deliver_due)

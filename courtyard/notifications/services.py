@@ -12,14 +12,13 @@ Who hears of what:
 - a membership approved: the new member.
 Only people who may still read the topic are told, and nobody who muted it (TopicMute).
 
-Coalescing: replies and status changes keep one unread notification per person, topic
-and kind. A further reply updates that row (its count, latest author and time) instead of
-adding one, and it is pushed again under the same id; once read, the next reply starts a
-new row. So 20 replies make one unread entry saying "20 new replies".
+Coalescing (grouping.py): one unread notification per person and group — every step of a
+task (task_*), a topic's status changes, a topic's replies. A further step updates that row
+(its kind, sentence, count, latest actor and time, the steps it kept) instead of adding one,
+and it is pushed again under the same id; once read, the next step starts a new row. So 20
+replies make one unread entry saying "20 new replies", 13 steps of a task one entry of 13.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +26,6 @@ from flask_babel import force_locale
 
 from .. import clock, events
 from ..accounts.models import User
-from ..aftercommit import on_commit
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Topic, TopicSupport
 from ..errors import NotFound
@@ -38,25 +36,19 @@ from ..places.services import find
 from ..realtime import rooms
 from ..tasks import permissions as task_permissions
 from ..tasks.payloads import target_name
-from . import channels, payloads
+from . import channels, outbound as outbound_records, payloads
+from . import grouping
+from ..dbtypes import iso
 from .models import Notification, TopicMute
 
 
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
-COALESCED_KINDS = {REPLY, STATUS}
 # Worth a text message or a WeChat push, not only the in-app centre.
 OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated",
                   "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder"}
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """Who an outbound channel sends to: a plain snapshot, safe to use after the commit."""
-
-    id: int
-    display_name: str
-    phone: str | None
-    locale: str | None
+Recipient = channels.Recipient  # who an outbound channel sends to (id, display_name, phone, locale, email)
 
 
 def topic_url(topic_id: int) -> str:
@@ -238,24 +230,32 @@ def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard
     if not user_ids:
         return []
     now = clock.now()
+    # Coalescing (grouping.py): one unread entry per person and group — a task's steps, a
+    # topic's status changes, its replies; the step joins it under the same id.
+    group = grouping.group_key(kind, data, topic.id if topic is not None else None)
     existing: dict[int, Notification] = {}
-    if kind in COALESCED_KINDS and topic is not None:
+    if group is not None:
+        prefix = grouping.family(kind)
+        same_family = Notification.kind.startswith(prefix) if prefix == "task_" else Notification.kind == prefix
         existing = {n.user_id: n for n in db.session.scalars(sa.select(Notification).where(
-            Notification.user_id.in_(user_ids), Notification.topic_id == topic.id, Notification.kind == kind,
-            Notification.read_at.is_(None)).order_by(Notification.id))}
+            Notification.user_id.in_(user_ids), Notification.topic_id == topic.id, same_family,
+            Notification.read_at.is_(None)).order_by(Notification.id))
+            if grouping.group_key(n.kind, n.data, n.topic_id) == group}
     users = {u.id: u for u in db.session.execute(
         sa.select(User.id, User.locale, User.display_name, User.phone).where(User.id.in_(user_ids)))}
     rows = []
     for user_id in user_ids:
         n = existing.get(user_id)
-        count = (n.data or {}).get("count", 1) + 1 if n is not None and kind == REPLY else 1
+        previous = (n.kind, n.data, iso(n.created_at)) if n is not None else None
         if n is None:
             n = Notification(user_id=user_id, kind=kind)
             db.session.add(n)
+        n.kind = kind  # the latest step's
         n.topic_id = topic.id if topic is not None else None
         n.courtyard_id = topic.courtyard_id if topic is not None else courtyard_id
         n.actor_id = actor.id if actor is not None else None
-        n.url, n.created_at, n.data = url, now, {**data, "count": count}
+        n.url, n.created_at = url, now
+        n.data = grouping.gathered(previous, kind, data, iso(now), group)
         n.text = _text_in(n, _locale_of(users.get(user_id)))
         rows.append(n)
     db.session.flush()
@@ -263,8 +263,8 @@ def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard
         user = users.get(n.user_id)
         payload = payloads.notification_json(n, locale=_locale_of(user))
         events.publish("notification.created", rooms.user(n.user_id), payload)
-        if kind in OUTBOUND_KINDS and user is not None and (outbound is None or n.user_id in outbound):
-            _queue_outbound(Recipient(user.id, user.display_name, user.phone, user.locale), payload)
+    if kind in OUTBOUND_KINDS:
+        _queue_outbound([n for n in rows if n.user_id in users and (outbound is None or n.user_id in outbound)])
     return rows
 
 
@@ -281,8 +281,9 @@ def _text_in(n: Notification, locale: str) -> str:
 
 # --- outbound channels, after the commit ---------------------------------------------------
 
-def _queue_outbound(recipient: Recipient, payload: dict) -> None:
-    on_commit(channels.deliver, recipient, payload)
+def _queue_outbound(rows: list[Notification]) -> None:
+    """Delivery records for these notifications, in this transaction; sent after the commit (outbound.py)."""
+    outbound_records.queue(rows)
 
 
 # --- the centre ----------------------------------------------------------------------------
