@@ -110,7 +110,8 @@ ballots_opened = _signal("ballots-opened", """Voting opened on one or more propo
 
 sender: the Topic; actor: who opened the ballot; proposals: the Proposals now open (their
 rolls fixed); the terms they share, as the secretary gave them: rule (Rule), secret (bool),
-quorum (Decimal, a fraction of the roll) and closes_at (aware datetime).""")
+quorum (Decimal, a fraction of the roll), closes_at (aware datetime) and hide_totals (bool:
+tallies show turnout only until the close).""")
 
 vote_assisted = _signal("vote-assisted", """A building lead or the secretary recorded the vote of a neighbour on the roll (楼门长代投).
 
@@ -122,6 +123,17 @@ proposal_closed = _signal("proposal-closed", """A ballot closed: by the secretar
 
 sender: the Proposal (status adopted or rejected; final_tally set; closed_by_id: who closed
 it early, None at the deadline); session: the session the close is written in.""")
+
+ballot_closing_soon = _signal("ballot-closing-soon", """A ballot closes within 24 hours, or within 2 (the scheduler; sent once per ballot and threshold).
+
+sender: the Proposal (still voting); hours: 24 or 2. A ballot opened with less than that to
+go gets no such signal for it.""")
+
+ballot_reminder_sent = _signal("ballot-reminder-sent", """A moderator reminded one household on a ballot's roll that it has not voted yet (提醒).
+
+sender: the Proposal (voting); actor: the building lead or secretary; user_ids: the people of
+the household on the roll who are reminded (no vote counts for them yet); unit_id: the
+household's unit, or None for a person on the roll without one.""")
 
 # --- tasks -----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ outbound channels waits for the commit. `connect()` is called once by init_app.
 from __future__ import annotations
 
 from .. import signals
-from . import services
+from . import ballots, services
 
 
 def _message_posted(topic, *, actor, message, **_):
@@ -54,6 +54,22 @@ def _task_overdue(task, **_):
     services.task_overdue(task)
 
 
+def _ballots_opened(topic, *, actor, proposals, **_):
+    ballots.ballots_opened(actor, topic, proposals)
+
+
+def _ballot_closing_soon(proposal, *, hours, **_):
+    ballots.ballot_closing_soon(proposal, hours)
+
+
+def _proposal_closed(proposal, **_):
+    ballots.proposal_decided(proposal)
+
+
+def _ballot_reminder_sent(proposal, *, actor, user_ids, **_):
+    ballots.household_reminded(actor, proposal, user_ids)
+
+
 RECEIVERS = {
     signals.message_posted: _message_posted,
     signals.topic_status_changed: _topic_status_changed,
@@ -66,6 +82,10 @@ RECEIVERS = {
     signals.escalation_acknowledged: _escalation_acknowledged,
     signals.task_due_soon: _task_due_soon,
     signals.task_overdue: _task_overdue,
+    signals.ballots_opened: _ballots_opened,
+    signals.ballot_closing_soon: _ballot_closing_soon,
+    signals.proposal_closed: _proposal_closed,
+    signals.ballot_reminder_sent: _ballot_reminder_sent,
 }
 
 

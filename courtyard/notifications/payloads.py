@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ..dbtypes import iso
 from ..deliberation.models import STATUS_LABELS, TopicStatus
 from ..tasks.payloads import notification_text as task_sentence
+from ..tasks.payloads import when_local
 from .models import Notification
 
 
@@ -36,9 +37,33 @@ def render_text(n: Notification) -> str:
                  title=title, courtyard=data.get("courtyard", ""))
     if n.kind == "membership_approved":
         return _("You are now a member of %(courtyard)s", courtyard=data.get("courtyard", ""))
+    if n.kind.startswith("ballot_"):
+        return ballot_sentence(n.kind, data) or n.text
     if n.kind.startswith("task_"):
         return task_sentence(n.kind, data) or n.text
     return n.text
+
+
+def ballot_sentence(kind: str, data: dict) -> str | None:
+    """The ballot kinds of notifications/ballots.py."""
+    proposal, closes = data.get("proposal", ""), when_local(data.get("closes_at"))
+    if kind == "ballot_opened":
+        if int(data.get("proposals", 1)) > 1:
+            return _("Voting has opened on %(num)s proposals of “%(title)s”, until %(closes)s. Please vote.",
+                     num=data["proposals"], title=data.get("title", ""), closes=closes)
+        return _("Voting has opened on “%(proposal)s”, until %(closes)s. Please vote.", proposal=proposal,
+                 closes=closes)
+    if kind == "ballot_closing":
+        return _("Voting on “%(proposal)s” closes in %(hours)s hours (%(closes)s) and you have not voted yet.",
+                 proposal=proposal, hours=data.get("hours", ""), closes=closes)
+    if kind == "ballot_decided":
+        if data.get("outcome") == "adopted":
+            return _("“%(proposal)s” was adopted. See the decision record.", proposal=proposal)
+        return _("“%(proposal)s” was not adopted. See the decision record.", proposal=proposal)
+    if kind == "ballot_reminder":
+        return _("%(name)s reminds you: your household has not voted on “%(proposal)s” yet (until %(closes)s).",
+                 name=data.get("name", ""), proposal=proposal, closes=closes)
+    return None
 
 
 def notification_json(n: Notification, *, locale: str | None = None) -> dict:

@@ -32,18 +32,26 @@ def threshold_json(t: rules.Threshold) -> dict:
 
 
 def tally_json(*, proposal_id: int, status: str, rule: str, secret: bool, closes_at: datetime | None,
-               seq: int, tally: rules.Tally) -> dict:
+               seq: int, tally: rules.Tally, hide_totals: bool = False) -> dict:
     """CONTRACT §4's tally, plus: the area behind each choice, each threshold (for the quorum
-    meter), the quorum, `secret`, `closes_at`, and `seq` (newer tallies have higher ones)."""
+    meter), the quorum, `secret`, `closes_at`, and `seq` (newer tallies have higher ones).
+
+    A secret ballot that hides its totals (`hide_totals`) shows turnout only while voting:
+    `counts`, `area_m2` and `passing` are null and the approval thresholds left out, for
+    everyone (`totals_hidden`: true). At the close everything is shown. This is the one place
+    every tally — the API's, the acks', `vote.tallied`'s, the pages' — is built.
+    """
+    hidden = bool(hide_totals) and status == "voting"
     return {
         "proposal_id": proposal_id, "status": status, "rule": rule, "secret": secret,
-        "counts": dict(tally.counts),
-        "area_m2": {c: float(a) for c, a in tally.area.items()},
+        "totals_hidden": hidden,
+        "counts": None if hidden else dict(tally.counts),
+        "area_m2": None if hidden else {c: float(a) for c, a in tally.area.items()},
         "eligible": _measure(tally.eligible),
         "participation": _measure(tally.participation),
         "quorum": rules.fraction_text(tally.quorum),
-        "quorum_met": tally.quorum_met, "passing": tally.passing,
-        "thresholds": [threshold_json(t) for t in tally.thresholds],
+        "quorum_met": tally.quorum_met, "passing": None if hidden else tally.passing,
+        "thresholds": [threshold_json(t) for t in tally.thresholds if not (hidden and t.kind == "approval")],
         "closes_at": iso(closes_at), "seq": seq,
     }
 
@@ -54,7 +62,7 @@ def proposal_json(p: Proposal, *, tally: dict | None = None, viewer_extras: dict
     out = {
         "id": p.id, "topic_id": p.topic_id, "courtyard_id": p.topic.courtyard_id,
         "title": p.title, "body": p.body, "author": author_json(p.author), "status": p.status.value,
-        "rule": p.rule.value if p.rule else None, "secret": p.secret,
+        "rule": p.rule.value if p.rule else None, "secret": p.secret, "hide_totals": p.hide_totals,
         "quorum": rules.fraction_text(rules.Fraction(p.quorum)) if p.rule else None,
         "opened_at": iso(p.opened_at), "opened_by": author_json(p.opened_by) if p.opened_by else None,
         "closes_at": iso(p.closes_at), "closed_at": iso(p.closed_at),

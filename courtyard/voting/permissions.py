@@ -48,6 +48,12 @@ def can_assist(user, proposal: Proposal) -> bool:
     return m is not None and m.role in places.MODERATOR_ROLES
 
 
+def can_follow_up(user, proposal: Proposal) -> bool:
+    """The not-yet-voted list of a ballot and its reminders (提醒): the building leads and the
+    secretary (the topic's moderators), once it is open."""
+    return proposal.status != ProposalStatus.draft and can_manage_ballot(user, proposal)
+
+
 def can_see_turnout(user, proposal: Proposal) -> bool:
     """Who took part: the moderators always; everyone who sees the topic when the ballot is open (记名)."""
     if proposal.status == ProposalStatus.draft:

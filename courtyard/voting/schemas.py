@@ -48,13 +48,16 @@ class TallyOut(Out):
     status: ProposalStatus
     rule: Rule
     secret: bool
-    counts: ChoiceCounts
-    area_m2: ChoiceAreas = Field(description="The area behind each choice")
+    totals_hidden: bool = Field(description="A secret ballot hiding its totals until the close: while voting, "
+                                            "counts, area_m2 and passing are null and only the participation "
+                                            "thresholds are listed")
+    counts: ChoiceCounts | None = Field(description="Null while the totals are hidden")
+    area_m2: ChoiceAreas | None = Field(description="The area behind each choice; null while the totals are hidden")
     eligible: MeasureOut
     participation: MeasureOut
     quorum: Fraction
     quorum_met: bool
-    passing: bool
+    passing: bool | None = Field(description="Null while the totals are hidden")
     thresholds: list[ThresholdOut]
     closes_at: datetime | None
     seq: int = Field(description="Higher in newer tallies")
@@ -82,6 +85,7 @@ class ProposalOut(Out):
     status: ProposalStatus
     rule: Rule | None
     secret: bool
+    hide_totals: bool = Field(description="Secret ballots only: the tally shows turnout only until the close")
     quorum: Fraction | None
     opened_at: datetime | None
     opened_by: AuthorOut | None

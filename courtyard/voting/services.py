@@ -32,14 +32,14 @@ from .. import clock, events, signals
 from ..accounts.models import User
 from ..deliberation import services as deliberation
 from ..deliberation.models import Topic
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..extensions import db
 from ..places.models import Membership, MembershipStatus, Role, Unit
 from ..realtime import rooms
 from ..validation import Fields, parse_datetime, parse_id
 from . import live, payloads, permissions, rules
 from .ballot_box import Batcher, Job
-from .models import Choice, Proposal, ProposalStatus, RollEntry, Rule, Vote
+from .models import BallotReminder, Choice, Proposal, ProposalStatus, RollEntry, Rule, Vote
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def live_tally(proposal: Proposal, session=None) -> dict | None:
     if proposal.status == ProposalStatus.draft:
         return None
     if proposal.final_tally is not None:
-        return proposal.final_tally
+        return {"totals_hidden": False, **proposal.final_tally}  # stored before hidden totals existed
     session = session or db.session
     seq = session.scalar(sa.select(Proposal.tally_seq).where(Proposal.id == proposal.id))
     return _tally_json(proposal, _count(session, proposal), seq)
@@ -202,17 +202,19 @@ def parse_quorum(f: Fields, value) -> Decimal:
 
 
 def open_ballot(actor, proposal: Proposal, *, rule, closes_at, secret=False, quorum=None,
-                local_time: bool = False) -> Proposal:
+                local_time: bool = False, hide_totals=False) -> Proposal:
     """Put one proposal to the vote. See open_ballots."""
     return open_ballots(actor, [proposal], rule=rule, closes_at=closes_at, secret=secret, quorum=quorum,
-                        local_time=local_time)[0]
+                        local_time=local_time, hide_totals=hide_totals)[0]
 
 
 def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=False, quorum=None,
-                 local_time: bool = False) -> list[Proposal]:
+                 local_time: bool = False, hide_totals=False) -> list[Proposal]:
     """The secretary opens one or several draft proposals of a topic as ballots, with one rule,
-    deadline, secrecy and quorum. The electoral roll of each is fixed now. If the topic was
-    `open` it moves to `deliberating`. Raises NotFound, Forbidden, Conflict, Invalid.
+    deadline, secrecy and quorum; a secret ballot may hide its totals until the close
+    (`hide_totals`: the tallies show turnout only, payloads.tally_json). The electoral roll of
+    each is fixed now. If the topic was `open` it moves to `deliberating`. Raises NotFound,
+    Forbidden, Conflict, Invalid.
     """
     if not proposals:
         raise Invalid(fields={"proposals": _l("Choose at least one proposal.")})
@@ -241,6 +243,12 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
         f.add("closes_at", _l("The vote must last between 5 minutes and 90 days."))
     if not isinstance(secret, bool):
         f.add("secret", _l("Must be true or false."))
+    if hide_totals is None:
+        hide_totals = False
+    if not isinstance(hide_totals, bool):
+        f.add("hide_totals", _l("Must be true or false."))
+    elif hide_totals and secret is not True:
+        f.add("hide_totals", _l("Only a secret ballot can hide its totals until the close."))
     quorum = parse_quorum(f, quorum)
     f.check()
 
@@ -252,7 +260,8 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
         # Conditional, so that two secretaries opening the same draft at once open it once.
         opened = db.session.execute(sa.update(Proposal).where(
             Proposal.id == p.id, Proposal.status == ProposalStatus.draft).values(
-            status=ProposalStatus.voting, rule=rule, secret=secret, quorum=quorum, opened_at=now,
+            status=ProposalStatus.voting, rule=rule, secret=secret, hide_totals=hide_totals, quorum=quorum,
+            opened_at=now,
             opened_by_id=actor.id, closes_at=closes_at, updated_at=now, tally_seq=Proposal.tally_seq + 1,
             eligible_people=eligible.people, eligible_households=eligible.households,
             eligible_area_m2=eligible.area).execution_options(synchronize_session=False))
@@ -268,7 +277,7 @@ def open_ballots(actor, proposals: list[Proposal], *, rule, closes_at, secret=Fa
     for p in proposals:
         db.session.refresh(p)
     signals.ballots_opened.send(topic, actor=actor, proposals=list(proposals), rule=rule, secret=secret,
-                                quorum=quorum, closes_at=closes_at)
+                                quorum=quorum, closes_at=closes_at, hide_totals=hide_totals)
     db.session.commit()
     return proposals
 
@@ -437,7 +446,7 @@ def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
         return
     now = clock.now()  # read under the lock: a later close is stamped later than these votes
     p = session.execute(sa.select(
-        Proposal.rule, Proposal.secret, Proposal.quorum, Proposal.closes_at, Proposal.tally_seq, Proposal.topic_id,
+        Proposal.rule, Proposal.secret, Proposal.hide_totals, Proposal.quorum, Proposal.closes_at, Proposal.tally_seq, Proposal.topic_id,
         Proposal.eligible_people, Proposal.eligible_households, Proposal.eligible_area_m2, Topic.courtyard_id)
         .join(Topic, Topic.id == Proposal.topic_id).where(Proposal.id == proposal_id)).one()
     user_ids = {job.request.user_id for job in batch}
@@ -491,7 +500,8 @@ def _write_proposal_votes(session, proposal_id: int, batch: list[Job]) -> None:
     eligible = rules.Measure(p.eligible_people, p.eligible_households, Decimal(p.eligible_area_m2))
     tally = rules.decide(p.rule.value, eligible, *_totals(session, proposal_id, p.rule.value), Fraction(p.quorum))
     body = payloads.tally_json(proposal_id=proposal_id, status=ProposalStatus.voting.value, rule=p.rule.value,
-                               secret=p.secret, closes_at=p.closes_at, seq=p.tally_seq, tally=tally)
+                               secret=p.secret, closes_at=p.closes_at, seq=p.tally_seq, tally=tally,
+                               hide_totals=p.hide_totals)
     session.commit()
     for job, replaced, values in written:
         job.outcome = VoteOutcome(proposal_id=proposal_id, topic_id=p.topic_id, choice=values["choice"].value,
@@ -548,7 +558,7 @@ def fresh_count(proposal: Proposal, session=None) -> rules.Tally:
 def _tally_json(proposal: Proposal, tally: rules.Tally, seq: int, status: ProposalStatus | None = None) -> dict:
     return payloads.tally_json(proposal_id=proposal.id, status=(status or proposal.status).value,
                                rule=proposal.rule.value, secret=proposal.secret, closes_at=proposal.closes_at,
-                               seq=seq, tally=tally)
+                               seq=seq, tally=tally, hide_totals=proposal.hide_totals)
 
 
 # --- closing -------------------------------------------------------------------------------
@@ -619,3 +629,191 @@ def decision_record(actor, proposal: Proposal) -> dict:
     return {"proposal": proposal, "topic": proposal.topic, "courtyard": proposal.topic.courtyard,
             "tally": proposal.final_tally, "secretaries": secretaries,
             "turnout": turnout(actor, proposal) if permissions.can_see_turnout(actor, proposal) else None}
+
+
+# --- reaching the roll: closing reminders, the not-yet-voted list, reminding a household ---
+
+REMINDER_THRESHOLDS = (24, 2)  # hours before the close: the roll's people who have not voted hear of it
+REMIND_EVERY = timedelta(hours=12)  # a moderator reminds one household of one ballot at most this often
+
+
+def closing_reminders_due(opened_at: datetime, closes_at: datetime, now: datetime,
+                          sent: dict[int, bool]) -> list[int]:
+    """Which reminders (24, 2: hours before the close) are due now, of those not `sent` yet.
+
+    A threshold is due once the close is that near, if the ballot was opened with at least
+    that long to go; a reminder the scheduler missed (the server was down) is skipped when a
+    nearer one is due too: only the nearest is sent. Pure: tested with a table of cases.
+    """
+    if now >= closes_at:
+        return []
+    due = [h for h in REMINDER_THRESHOLDS if not sent.get(h) and closes_at - opened_at >= timedelta(hours=h)
+           and closes_at - now <= timedelta(hours=h)]
+    return due[-1:]
+
+
+def remind_closing_ballots() -> dict[int, list[int]]:
+    """The scheduler's job: tell each open ballot's roll (those who have not voted) that it
+    closes within 24 h, and within 2 h — once per ballot and threshold, in any number of
+    processes (each reminder is claimed by a conditional UPDATE of reminded_24h_at /
+    reminded_2h_at: one process wins). Returns the hours sent, by ballot id."""
+    now = clock.now()
+    horizon = now + timedelta(hours=max(REMINDER_THRESHOLDS))
+    rows = db.session.execute(sa.select(
+        Proposal.id, Proposal.opened_at, Proposal.closes_at, Proposal.reminded_24h_at, Proposal.reminded_2h_at)
+        .where(Proposal.status == ProposalStatus.voting, Proposal.closes_at <= horizon, Proposal.closes_at > now,
+               sa.or_(Proposal.reminded_24h_at.is_(None), Proposal.reminded_2h_at.is_(None)))
+        .order_by(Proposal.closes_at, Proposal.id)).all()
+    db.session.rollback()  # end the read: each reminder is its own short transaction
+    columns = {24: Proposal.reminded_24h_at, 2: Proposal.reminded_2h_at}
+    sent: dict[int, list[int]] = {}
+    for row in rows:
+        done = {24: row.reminded_24h_at is not None, 2: row.reminded_2h_at is not None}
+        for hours in closing_reminders_due(row.opened_at, row.closes_at, now, done):
+            # claim this threshold and every farther one still open (a missed 24 h is not sent late)
+            claim = {columns[h]: now for h in REMINDER_THRESHOLDS if h >= hours and not done[h]}
+            try:
+                won = db.session.execute(sa.update(Proposal).where(
+                    Proposal.id == row.id, Proposal.status == ProposalStatus.voting, columns[hours].is_(None))
+                    .values(claim).execution_options(synchronize_session=False)).rowcount == 1
+                if not won:
+                    db.session.rollback()
+                    continue
+                proposal = db.session.get(Proposal, row.id)
+                signals.ballot_closing_soon.send(proposal, hours=hours)
+                db.session.commit()
+                sent.setdefault(row.id, []).append(hours)
+            except Exception:  # one ballot's trouble must not stop the others
+                log.exception("closing reminder failed on proposal %s", row.id)
+                db.session.rollback()
+    return sent
+
+
+@dataclass(frozen=True)
+class Household:
+    """A line of the not-yet-voted list: a flat (or a person on the roll without one), its
+    people on the roll, and which of them have no vote counted for them yet."""
+
+    key: str  # "h:<unit id>", or "u:<user id>" for a person without a unit
+    unit: Unit | None
+    people: tuple[tuple[User, bool], ...]  # (person, is_owner) on the roll, active members
+    waiting: tuple[User, ...]  # of them, those with no vote counted for them (the household's, under the unit rules)
+    voted: bool  # nobody left waiting (a flat no one on the platform can vote for never has voted)
+    reminded_at: datetime | None
+    next_reminder_at: datetime | None  # None: may be reminded now (or not at all: not voting)
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.waiting)
+
+
+def household_key(unit_id: int | None, user_id: int | None) -> str:
+    return f"h:{unit_id}" if unit_id is not None else f"u:{user_id}"
+
+
+def roll_households(actor, proposal: Proposal, *, voted: bool | None = None) -> list[Household]:
+    """The roll by household, for the moderators (building leads, the secretary): who has not
+    voted yet, and when each household was last reminded. `voted` filters (False: the
+    not-yet-voted list). Never anyone's choice. Raises NotFound, Forbidden."""
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    if not permissions.can_follow_up(actor, proposal):
+        raise Forbidden(_l("Only the building lead and the secretary see who has not voted yet."))
+    out = [h for h in _households(proposal) if voted is None or h.voted == voted]
+    out.sort(key=lambda h: (h.unit.label if h.unit else "~", h.people[0][0].display_name if h.people else ""))
+    return out
+
+
+def _households(proposal: Proposal) -> list[Household]:
+    courtyard_id = proposal.topic.courtyard_id
+    active = set(db.session.scalars(sa.select(Membership.user_id).where(
+        Membership.courtyard_id == courtyard_id, Membership.status == MembershipStatus.active)))
+    voted_keys = set(db.session.scalars(sa.select(Vote.voter_key).where(Vote.proposal_id == proposal.id)))
+    reminded = {r.household: r.last_sent_at for r in db.session.scalars(
+        sa.select(BallotReminder).where(BallotReminder.proposal_id == proposal.id))}
+    groups: dict[str, dict] = {}
+    for e in db.session.scalars(sa.select(RollEntry).where(RollEntry.proposal_id == proposal.id)
+                                .order_by(RollEntry.id)):
+        if e.user_id is not None and e.user_id not in active:
+            continue  # left the courtyard: can no longer vote
+        key = household_key(e.unit_id, e.user_id)
+        g = groups.setdefault(key, {"unit": e.unit, "people": [], "waiting": []})
+        if e.user is not None:
+            g["people"].append((e.user, e.is_owner))
+            if e.voter_key not in voted_keys:
+                g["waiting"].append(e.user)
+        elif e.voter_key in voted_keys:
+            g["voted_for"] = True
+    now = clock.now()
+    out = []
+    for key, g in groups.items():
+        at = reminded.get(key)
+        next_at = at + REMIND_EVERY if at is not None and proposal.status == ProposalStatus.voting else None
+        out.append(Household(key=key, unit=g["unit"], people=tuple(g["people"]), waiting=tuple(g["waiting"]),
+                             voted=not g["waiting"] and (bool(g["people"]) or g.get("voted_for", False)),
+                             reminded_at=at, next_reminder_at=next_at if next_at and next_at > now else None))
+    return out
+
+
+def find_household(proposal: Proposal, *, unit_id=None, user_id=None) -> Household | None:
+    """The roll's household of that unit, or of that person when they have no unit."""
+    unit, user = parse_id(unit_id) if unit_id is not None else None, parse_id(user_id) if user_id is not None else None
+    for h in _households(proposal):
+        if unit is not None and h.key == f"h:{unit}":
+            return h
+        if user is not None and (h.key == f"u:{user}" or any(p.id == user for p, _o in h.people)):
+            return h
+    return None
+
+
+def remind_household(actor, proposal: Proposal, *, unit_id=None, user_id=None) -> Household:
+    """提醒: a building lead or the secretary reminds one household of the roll that it has not
+    voted yet (its people who have no vote counted hear of it, in the app and outbound). At most
+    once per household and ballot in REMIND_EVERY: the claim is a conditional UPDATE (or the
+    INSERT of the household's row, guarded by its unique constraint), so it holds across
+    processes. Raises NotFound, Forbidden, Conflict (not voting, nobody left to remind),
+    Invalid (no such household), RateLimited (with when it can be sent again)."""
+    if not permissions.can_view_proposal(actor, proposal):
+        raise NotFound()
+    if not permissions.can_follow_up(actor, proposal):
+        raise Forbidden(_l("Only the building lead and the secretary remind neighbours."))
+    if proposal.status != ProposalStatus.voting:
+        raise Conflict(_l("Voting on this proposal has closed."))
+    if unit_id is None and user_id is None:
+        raise Invalid(fields={"unit_id": _l("Choose a household on the roll.")})
+    household = find_household(proposal, unit_id=unit_id, user_id=user_id)
+    if household is None:
+        raise Invalid(fields={"unit_id" if unit_id is not None else "user_id": _l("Choose a household on the roll.")})
+    if not household.waiting:
+        raise Conflict(_l("This household has voted already: there is no one to remind."))
+    now = clock.now()
+    claimed = db.session.execute(sa.update(BallotReminder).where(
+        BallotReminder.proposal_id == proposal.id, BallotReminder.household == household.key,
+        BallotReminder.last_sent_at <= now - REMIND_EVERY).values(
+        last_sent_at=now, last_sent_by_id=actor.id, times=BallotReminder.times + 1)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        last = db.session.scalar(sa.select(BallotReminder.last_sent_at).where(
+            BallotReminder.proposal_id == proposal.id, BallotReminder.household == household.key))
+        if last is not None:
+            db.session.rollback()
+            raise _too_soon(last, now)
+        db.session.add(BallotReminder(proposal_id=proposal.id, household=household.key, last_sent_at=now,
+                                      last_sent_by_id=actor.id, times=1))
+        try:
+            db.session.flush()
+        except IntegrityError:  # another process reminded this household at the same moment
+            db.session.rollback()
+            raise _too_soon(now, now) from None
+    signals.ballot_reminder_sent.send(proposal, actor=actor, user_ids=[u.id for u in household.waiting],
+                                      unit_id=household.unit.id if household.unit else None)
+    db.session.commit()
+    return next(h for h in _households(proposal) if h.key == household.key)
+
+
+def _too_soon(last: datetime, now: datetime) -> RateLimited:
+    from flask_babel import format_datetime
+    again = last + REMIND_EVERY
+    return RateLimited(_l("This household was reminded less than 12 hours ago. You can remind it again at %(when)s.",
+                          when=format_datetime(again, "M/d HH:mm")),
+                       retry_after=max(1, int((again - now).total_seconds())))
