@@ -11,6 +11,7 @@ from ..pagination import page_of
 from ..places import permissions
 from ..places import services as places
 from ..web import safe_next
+from ..web.landing import landing_url
 from . import services
 from .forms import InviteCodeForm, JoinForm, LoginForm, RegisterForm, UserForm, UserSearchForm
 
@@ -30,9 +31,9 @@ def login():
             form.show(err)
             return render_template("accounts/login.html", form=form), err.status
         login_user(user, remember=form.remember.data)
-        return redirect(safe_next(request.args.get("next"), url_for("places.my_courtyards")))
+        return redirect(safe_next(request.args.get("next"), landing_url(user)))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request.args.get("next"), url_for("places.my_courtyards")))
+        return redirect(safe_next(request.args.get("next"), landing_url(current_user)))
     return render_template("accounts/login.html", form=form)
 
 

@@ -12,6 +12,7 @@ from ..accounts import services as accounts
 from ..accounts.forms import InviteCodeForm
 from ..errors import Forbidden, Invalid, NotFound
 from ..realtime import presence
+from ..web import landing
 from . import permissions, services
 from .forms import (BuildingForm, CommunityForm, MemberRoleForm, OrganizationForm, PickUserForm, PropertyForm,
                     UnitsForm, parse_unit_lines, property_choices)
@@ -58,8 +59,10 @@ def my_courtyards():
     cards = [{"courtyard": cy, "role": _my_role(cy), "members": services.member_count(cy),
               "waiting": services.pending_count(cy) if permissions.can_approve_members(current_user, cy) else 0}
              for cy in services.courtyards_for(current_user)]
-    return render_template("places/my_courtyards.html", cards=cards,
-                           pending=services.my_pending_requests(current_user),
+    pending = services.my_pending_requests(current_user)
+    if not cards and not pending and landing.works_elsewhere(current_user):
+        return redirect(landing.landing_url(current_user))  # staff with no courtyard: to their work
+    return render_template("places/my_courtyards.html", cards=cards, pending=pending,
                            join_form=InviteCodeForm(formdata=None))
 
 

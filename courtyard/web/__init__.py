@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..places import permissions
+from .landing import landing_url
 
 bp = Blueprint("web", __name__)
 
@@ -45,9 +46,9 @@ def _page_to_return_to() -> str:
 
 @bp.get("/")
 def index():
-    """Home: my courtyards, or the login page."""
+    """Home: where the signed-in person works (web/landing.py), or the login page."""
     if current_user.is_authenticated:
-        return redirect(url_for("places.my_courtyards"))
+        return redirect(landing_url(current_user))
     return redirect(url_for("accounts.login"))
 
 

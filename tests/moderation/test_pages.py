@@ -101,7 +101,7 @@ def test_lock_pin_merge_and_invite_from_the_page(world, topic, browser_for):
 
 def test_invited_staff_have_their_page_and_the_topic_only(world, topic, browser_for):
     prop = browser_for(world.user("property"))
-    assert "Invited topics" in prop.text("/courtyards")
+    assert "Invited topics" in prop.text("/notifications")  # /courtyards: to the queue
     assert "No topics yet" in prop.text("/invited-topics")
     assert prop.get(f"/topics/{topic.id}").status_code == 404
     moderation.invite(world.user("secretary"), topic, organization_id=world.orgs["P"].id)

@@ -177,11 +177,11 @@ def test_whistle_and_report(w, open_as):
 
 def test_navigation_asks_the_permissions(w, open_as):
     assert 'id="nav-tasks"' not in open_as(w.author).text("/courtyards")
-    assert 'id="nav-escalations"' not in open_as(w.staff).text("/courtyards")
+    assert 'id="nav-escalations"' not in open_as(w.staff).text("/notifications")  # /courtyards: to the queue
     admin = open_as(w.admin).text("/courtyards")
     assert 'id="nav-audit"' in admin and 'id="nav-escalations"' in admin
     assert 'id="nav-audit"' not in open_as(w.community_staff).text("/courtyards")
-    assert 'id="nav-escalations"' in open_as(w.dept_staff).text("/courtyards")
+    assert 'id="nav-escalations"' in open_as(w.dept_staff).text("/notifications")
 
 
 def test_the_community_edits_its_service_times(w, open_as):

@@ -27,7 +27,7 @@ def test_admin_pages_are_forbidden_to_residents_and_organizations(english, make,
     org = make.organization()
     user = make.org_staff(org) if role == "org_staff" else make.member(cy, role)
     english.login(user)
-    assert 'href="/admin"' not in english.text("/courtyards")
+    assert 'href="/admin"' not in english.text("/notifications")
     for path in _admin_paths(cy, org):
         r = english.get(path)
         assert r.status_code == 403, path

@@ -9,13 +9,13 @@ def test_login_page_is_in_chinese_by_default(browser):
     assert "登录" in html
 
 
-def test_the_right_password_opens_my_courtyards(browser, make):
+def test_the_right_password_opens_my_courtyard(browser, make):
     cy = make.courtyard()
     user = make.resident(cy)
     r = browser.post("/login", {"login": user.login.upper(), "password": PASSWORD})
     assert r.status_code == 302
-    assert r.headers["Location"] == "/courtyards"
-    html = browser.text("/courtyards")
+    assert r.headers["Location"] == f"/courtyards/{cy.id}"  # the only one: straight to it
+    html = browser.text(f"/courtyards/{cy.id}")
     assert user.display_name in html
     assert cy.building.name in html
 
@@ -58,7 +58,7 @@ def test_login_returns_to_next_but_never_to_another_site(app, make, new_browser)
     assert r.headers["Location"] == "/admin"
     b = new_browser()
     r = b.post("/login?next=//evil.example/x", {"login": user.login, "password": PASSWORD})
-    assert r.headers["Location"] == "/courtyards"
+    assert r.headers["Location"] == "/insight"  # off-site: the administrator's own work instead
 
 
 def test_pages_ask_for_login_first(browser):
