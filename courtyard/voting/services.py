@@ -608,9 +608,10 @@ def _close(proposal_id: int, *, closer_id: int | None) -> Proposal | None:
     proposal.closed_by_id = closer_id
     proposal.updated_at = now
     session.flush()
-    signals.proposal_closed.send(proposal, session=session)
+    # the room hears the decision before the roll's notifications of it (both after the commit)
     events.publish("proposal.decided", rooms.topic(proposal.topic_id), payloads.proposal_json(proposal,
                    tally=proposal.final_tally))
+    signals.proposal_closed.send(proposal, session=session)
     session.commit()
     log.info("ballot %s closed %s: %s", proposal_id, "by user %s" % closer_id if closer_id else "on time",
              status.value)
