@@ -1,4 +1,4 @@
-"""JSON routes: the notification centre and muting a topic."""
+"""JSON routes: the notification centre, muting a topic, and the outbound channels I get."""
 from __future__ import annotations
 
 from typing import Literal
@@ -6,10 +6,12 @@ from typing import Literal
 from flask import jsonify
 from flask_login import current_user
 
-from ..api.core import Body, bp, doc, login_required, paginate, parse_query
+from pydantic import Field
+
+from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query
 from ..deliberation import services as topics
-from . import payloads, services
-from .schemas import MuteOut, NotificationOut, ReadAllOut, UnreadCountOut
+from . import payloads, preferences, services
+from .schemas import ChannelSettingsOut, MuteOut, NotificationOut, ReadAllOut, UnreadCountOut
 
 
 class NotificationQuery(Body):
@@ -76,3 +78,29 @@ def unmute_topic(topic_id):
     """Hear about a topic again (idempotent)."""
     topic = topics.get_topic(current_user, topic_id)
     return jsonify(_mute_json(topic, services.unmute(current_user, topic)))
+
+
+class ChannelsBody(Body):
+    sms: bool | None = Field(None, description="Text messages on or off (needs the account's phone)")
+    email: bool | None = Field(None, description="E-mails on or off (needs an address)")
+    email_address: str | None = Field(None, description="The address for e-mails; \"\" or null clears it",
+                                      max_length=254)
+
+
+@bp.get("/notifications/channels")
+@doc(response=ChannelSettingsOut, tag="notifications")
+@login_required
+def get_channels():
+    """The outbound channels offered to me (text messages, e-mail) and whether each is on. Off by default."""
+    return jsonify(preferences.channel_settings(current_user))
+
+
+@bp.put("/notifications/channels")
+@doc(body=ChannelsBody, response=ChannelSettingsOut, tag="notifications")
+@login_required
+def put_channels():
+    """Turn channels on or off and set my e-mail address; fields left out stay as they are."""
+    body = parse_body(ChannelsBody)
+    choices = {name: on for name, on in (("sms", body.sms), ("email", body.email)) if on is not None}
+    kwargs = {"email": body.email_address} if "email_address" in body.model_fields_set else {}
+    return jsonify(preferences.set_channels(current_user, choices=choices, **kwargs))

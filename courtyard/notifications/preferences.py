@@ -38,7 +38,7 @@ def enabled_for(user_ids, names: list[str]) -> dict[int, set[str]]:
 
 
 def channel_settings(user) -> dict:
-    """{"channels": [{"name", "enabled", "available", "address", "reason"}], "email": …} for the offered channels.
+    """{"channels": [{"name", "enabled", "available", "address", "reason"}], "email_address"} for the offered channels.
 
     `address` is where it would go (the phone masked); `available` is False, with a `reason`
     (no_phone), when the channel cannot be turned on."""
@@ -54,7 +54,7 @@ def channel_settings(user) -> dict:
                           "address": user.email, "reason": None})
         else:
             items.append({"name": name, "enabled": name in on, "available": True, "address": None, "reason": None})
-    return {"channels": items, "email": user.email}
+    return {"channels": items, "email_address": user.email}
 
 
 _UNSET = object()
@@ -69,19 +69,19 @@ def set_channels(actor, *, choices: dict[str, bool], email=_UNSET) -> dict:
     offered = {c.name for c in channels.offered()}
     address = actor.email
     if email is not _UNSET:
-        value = f.text("email", email, max_len=EMAIL_MAX, required=False)
+        value = f.text("email_address", email, max_len=EMAIL_MAX, required=False)
         if value is not None and not EMAIL_RE.match(value):
-            f.add("email", _l("Not an e-mail address."))
+            f.add("email_address", _l("Not an e-mail address."))
         address = value or None
-        if address is None and "email" in offered:
-            choices = {**choices, "email": bool(choices.get("email")) and False}
+        if address is None and "email" in offered and not choices.get("email"):
+            choices = {**choices, "email": False}  # no address, no e-mails
     for name, on in choices.items():
         if name not in offered:
             f.add(name, _l("This channel is not available."))
         elif on and name == "sms" and not actor.phone:
             f.add(name, _l("Your account has no phone number."))
-        elif on and name == "email" and not address and "email" not in f.errors:
-            f.add("email", _l("Enter an e-mail address to get e-mails."))
+        elif on and name == "email" and not address and "email_address" not in f.errors:
+            f.add("email_address", _l("Enter an e-mail address to get e-mails."))
     f.check()
     if email is not _UNSET:
         actor.email = address

@@ -1,4 +1,4 @@
-"""Notification centre pages, the top bar's unread badge, and muting a topic from its page."""
+"""Notification centre pages, the top bar's unread badge, muting a topic from its page, and the channel settings."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 
 from ..deliberation import permissions
 from ..deliberation import services as topics
+from ..errors import DomainError
 from ..pagination import page_of
 from ..places import permissions as places
 from ..web import safe_next
-from . import payloads, services
+from . import payloads, preferences, services
+from .forms import ChannelsForm
 
 bp = Blueprint("notifications", __name__)
 
@@ -90,3 +92,27 @@ def mute(topic_id):
         services.mute(current_user, topic)
         flash(_("Muted: no more notifications about this topic."), "success")
     return redirect(_back(f"/topics/{topic.id}"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def channel_settings():
+    """Which outbound channels I get (text messages, e-mail): off until I turn them on."""
+    state = preferences.channel_settings(current_user)
+    offered = {c["name"]: c for c in state["channels"]}
+    form = ChannelsForm() if request.method == "POST" else ChannelsForm(
+        formdata=None, sms=offered.get("sms", {}).get("enabled", False),
+        email=offered.get("email", {}).get("enabled", False), email_address=state["email_address"] or "")
+    if form.validate_on_submit():
+        choices = {name: bool(form[name].data) for name in offered if name in ("sms", "email")}
+        if not offered.get("sms", {}).get("available", True):
+            choices.pop("sms", None)  # the toggle is disabled: no phone
+        kwargs = {"email": form.email_address.data} if "email" in offered else {}
+        try:
+            preferences.set_channels(current_user, choices=choices, **kwargs)
+        except DomainError as err:
+            form.show(err)
+            return render_template("notifications/settings.html", form=form, channels=offered), err.status
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.channel_settings"))
+    return render_template("notifications/settings.html", form=form, channels=offered)

@@ -534,7 +534,8 @@ def test_moderation_and_stakeholders_answer_as_documented(as_, street, conform):
 
 
 NOTIFICATIONS = ["get /notifications", "get /notifications/unread-count", "post /notifications/{notification_id}/read",
-                 "post /notifications/read-all", "post /topics/{topic_id}/mute", "delete /topics/{topic_id}/mute"]
+                 "post /notifications/read-all", "post /topics/{topic_id}/mute", "delete /topics/{topic_id}/mute",
+                 "get /notifications/channels", "put /notifications/channels"]
 
 
 def test_notifications_answer_as_documented(as_, street, conform):
@@ -551,6 +552,10 @@ def test_notifications_answer_as_documented(as_, street, conform):
     assert author.post("/notifications/read-all").get_json()["unread"] == 0
     assert author.post(f"/topics/{topic.id}/mute").get_json() == {"topic_id": topic.id, "muted": True}
     assert author.delete(f"/topics/{topic.id}/mute").get_json()["muted"] is False
+    assert author.get("/notifications/channels").get_json() == {"channels": [], "email_address": None}
+    assert author.put("/notifications/channels", {"email_address": "a@example.com"}).get_json()["email_address"]
+    assert author.put("/notifications/channels", {"sms": True}).status_code == 422  # not configured here
+    assert author.put("/notifications/channels", {"email_address": "nope"}).status_code == 422
     covered(conform, NOTIFICATIONS)
 
 
