@@ -1,7 +1,6 @@
 """The /audit page: the log with filters, for street administrators."""
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -13,9 +12,22 @@ from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..pagination import page_of
 from ..validation import parse_id
-from . import permissions, services
+from ..places.models import Organization
+from ..timefmt import when
+from . import permissions, services, words
 
 bp = Blueprint("audit", __name__)
+
+
+def _when(value) -> str:
+    """A time stored as ISO text in an entry's data, written as every time is (timefmt)."""
+    from datetime import datetime
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return when(value)
 PAGE_SIZE = 50
 
 
@@ -27,10 +39,15 @@ def audit_nav() -> dict:
     return {"audit_nav": permissions.can_read_audit(current_user)}
 
 
-@bp.app_template_filter("audit_data")
-def audit_data(data) -> str:
-    """An audit entry's details as readable JSON text (escaped by Jinja like any text)."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+@bp.app_template_filter("audit_action")
+def audit_action(code: str) -> str:
+    """An action code in the reader's words (words.ACTIONS)."""
+    return words.action_label(code)
+
+
+@bp.app_template_filter("audit_subject")
+def audit_subject(kind: str) -> str:
+    return words.subject_label(kind)
 
 
 @bp.get("/audit")
@@ -62,5 +79,17 @@ def index():
         clean = {k: v for k, v in params.items() if v}
         return url_for("audit.index") + ("?" + urlencode(clean) if clean else "")
 
-    return render_template("audit/index.html", entries=entries, people=people, args=args, error=error,
+    mentioned = {e.data.get(k) for e in entries if e.data for k in ("user_id", "voter_id")} - {None}
+    people.update({u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(mentioned or {-1})))})
+    org_ids = {e.data.get(k) for e in entries if e.data for k in ("assignee_org_id", "organization_id")} - {None}
+    orgs = {o.id: o.name for o in db.session.scalars(sa.select(Organization).where(
+        Organization.id.in_(org_ids or {-1})))}
+
+    def details(entry) -> list[str]:
+        return words.details(entry, when=_when,
+                             person=lambda i: people[i].display_name if i in people else f"#{i}",
+                             organization=lambda i: orgs.get(i, f"#{i}"))
+
+    return render_template("audit/index.html", entries=entries, people=people, args=args, error=error, details=details,
+                           subject_types=list(words.SUBJECTS),
                            actions=services.actions(), total=paging.total, paging=paging, link=link)

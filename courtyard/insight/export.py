@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..clock import LOCAL_TZ
-from ..deliberation.models import CATEGORY_LABELS, Topic
+from ..deliberation.models import CATEGORY_LABELS, STATUS_LABELS, Topic
 from ..errors import Invalid
 from ..extensions import db
 from ..places.models import Building, Community, Courtyard, Organization
 from ..tasks import rules as task_rules
+from ..tasks.payloads import LEVEL_LABELS
+from ..tasks.payloads import STATUS_LABELS as TASK_STATUS_LABELS
 from ..tasks.models import Task, TaskRating, TaskStatus, TaskUpdate, UpdateKind
 from . import queries, rules, services
 
@@ -64,7 +66,7 @@ def topic_rows(scope: queries.Scope, window: rules.Window) -> tuple[list[str], l
     for tid, created, community, building, category, status, title, support, messages, appeal, first in db.session.execute(q):
         first = _as_datetime(first)
         hours = round((first - created).total_seconds() / 3600, 1) if first is not None else ""
-        rows.append([tid, _local(created), community, building, str(CATEGORY_LABELS[category]), status.value, title,
+        rows.append([tid, _local(created), community, building, str(CATEGORY_LABELS[category]), str(STATUS_LABELS[status]), title,
                      support, messages, _yes(bool(appeal)), _local(first), hours if appeal else ""])
     return header, rows
 
@@ -108,9 +110,9 @@ def task_rows(scope: queries.Scope, window: rules.Window, now: datetime) -> tupl
         hours = round((task.verified_at - task.created_at).total_seconds() / 3600, 1) if task.verified_at else ""
         r = ratings.get(task.id, {})
         rows.append([task.id, task.topic_id, _local(task.created_at), community, building, org,
-                     str(CATEGORY_LABELS[task.category]), status, task.title, _local(task.due_at),
+                     str(CATEGORY_LABELS[task.category]), str(TASK_STATUS_LABELS[task.status]), task.title, _local(task.due_at),
                      _local(task.done_at), _local(task.verified_at),
-                     _yes(task_rules.is_overdue(status, task.due_at, now)), on_time, task.escalation_level,
+                     _yes(task_rules.is_overdue(status, task.due_at, now)), on_time, str(LEVEL_LABELS.get(task.escalation_level, task.escalation_level)),
                      _yes(bool(was_reopened)), hours, r.get("satisfied", 0), r.get("basically_satisfied", 0),
                      r.get("unsatisfied", 0)])
     return header, rows

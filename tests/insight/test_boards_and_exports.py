@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import secrets
 
@@ -135,6 +136,7 @@ def test_topics_csv(api, town):
     assert leak[6] == "'=顶楼漏雨"                 # a formula would run in a spreadsheet: neutralised
     assert leak[1] == "2026-05-03 10:00" and leak[10] == "2026-05-03 11:00" and leak[11] == "1.0"
     assert t["other"].topic_id not in by_id       # another community
+    assert {r[5] for r in body} <= {"新提出", "讨论中", "已决定", "已关闭", "已合并"}  # statuses in words
 
 
 def test_tasks_csv(api, town):
@@ -144,7 +146,9 @@ def test_tasks_csv(api, town):
     body = {int(r[0]): r for r in rows[1:]}
     assert set(body) == {t["done"].id, t["late_task"].id, t["silent"].id, t["other"].id}
     done = body[t["done"].id]
-    assert done[7] == "verified" and done[16] == "46.0" and done[17:] == ["1", "0", "1"]
+    assert done[7] == "居民已验收" and done[16] == "46.0" and done[17:] == ["1", "0", "1"]  # words, not codes
+    assert body[t["late_task"].id][7] == "办理中" and body[t["late_task"].id][14] == "已上报社区"
+    assert all(not re.fullmatch(r"[a-z_]+", cell) for row in rows[1:] for cell in row)  # no code anywhere
 
 
 def test_figures_csv_and_excel_workbook(api, town):
