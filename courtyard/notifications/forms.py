@@ -8,6 +8,6 @@ from ..web.forms import Form
 
 
 class ChannelsForm(Form):
-    sms = BooleanField(_l("Text messages (短信)"))
+    sms = BooleanField(_l("Text messages"))
     email = BooleanField(_l("E-mail"))
     email_address = EmailField(_l("E-mail address"))

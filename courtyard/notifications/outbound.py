@@ -105,11 +105,11 @@ def claim(message_id: int, now) -> bool:
     return result.rowcount == 1
 
 
-def _finish(message_id: int, claimed_at, **values) -> None:
+def _finish(message_id: int, claim_time, **values) -> None:
     """Record the outcome, unless the claim was lost meanwhile (taken over as stale)."""
     db.session.execute(sa.update(OutboundMessage).where(
         OutboundMessage.id == message_id, OutboundMessage.status == OutboundStatus.sending,
-        OutboundMessage.claimed_at == claimed_at).values(**values).execution_options(synchronize_session=False))
+        OutboundMessage.claimed_at == claim_time).values(**values).execution_options(synchronize_session=False))
     db.session.commit()
 
 
