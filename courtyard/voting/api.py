@@ -4,14 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..api.core import Body, bp, doc, login_required, paginate, parse_body, require
+from ..api.core import Body, bp, doc, login_required, paginate, parse_body, parse_query, require
+from ..errors import Invalid
 from ..deliberation import services as deliberation
 from . import payloads, permissions, services
 from .models import Proposal
-from .schemas import ProposalOut, TallyOut, TurnoutOut, VoteOut
+from .schemas import HouseholdOut, ProposalOut, RollOut, TallyOut, TurnoutOut, VoteOut
 
 
 class ProposalBody(Body):
@@ -23,6 +25,7 @@ class BallotBody(Body):
     rule: str
     closes_at: str
     secret: bool = False
+    hide_totals: bool = False  # secret ballots only: the tally shows turnout only until the close
     quorum: Any = None  # a number (or numeric text) from 0 to 1; the service checks it
 
 
@@ -75,12 +78,13 @@ def get_proposal(proposal_id):
 @doc(body=BallotBody, response=ProposalOut, errors=(403, 409), tag="voting")
 @login_required
 def open_ballot(proposal_id):
-    """Open a proposal as a ballot (moderators): rule, deadline, secrecy, quorum. The roll is fixed now."""
+    """Open a proposal as a ballot (moderators): rule, deadline, secrecy, quorum; `hide_totals` (secret
+    ballots only): the tally shows turnout only until the close. The roll is fixed now."""
     proposal = services.get_proposal(current_user, proposal_id)
     require(permissions.can_manage_ballot(current_user, proposal))
     body = parse_body(BallotBody)
     services.open_ballot(current_user, proposal, rule=body.rule, closes_at=body.closes_at, secret=body.secret,
-                         quorum=body.quorum)
+                         quorum=body.quorum, hide_totals=body.hide_totals)
     return jsonify(services.proposal_for(current_user, proposal))
 
 
@@ -124,3 +128,56 @@ def get_turnout(proposal_id):
     proposal = services.get_proposal(current_user, proposal_id)
     return jsonify({"proposal_id": proposal.id, "secret": proposal.secret,
                     "items": [_participant_json(p) for p in services.turnout(current_user, proposal)]})
+
+
+class RollQuery(Body):
+    voted: str | None = None
+
+
+class ReminderBody(Body):
+    unit_id: int | None = None  # the household's flat
+    user_id: int | None = None  # or a person on the roll without a flat
+
+
+def household_json(h: services.Household) -> dict:
+    waiting = {u.id for u in h.waiting}
+    return {"household": h.key,
+            "unit": {"id": h.unit.id, "label": h.unit.label, "area_m2": float(h.unit.area_m2)} if h.unit else None,
+            "people": [{"user": payloads.author_json(u), "is_owner": owner, "waiting": u.id in waiting}
+                       for u, owner in h.people],
+            "voted": h.voted, "can_remind": h.can_remind,
+            "reminded_at": h.reminded_at.isoformat() if h.reminded_at else None,
+            "next_reminder_at": h.next_reminder_at.isoformat() if h.next_reminder_at else None}
+
+
+@bp.get("/proposals/<int:proposal_id>/roll")
+@doc(query=RollQuery, params={"voted": bool}, response=RollOut, errors=(403,), tag="voting")
+@login_required
+def get_roll(proposal_id):
+    """The roll by household, for the building leads and the secretary: `voted=false` is the
+    not-yet-voted list. Never anyone's choice."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    require(permissions.can_follow_up(current_user, proposal))
+    query = parse_query(RollQuery)
+    voted = {None: None, "true": True, "false": False}.get(query.voted, "bad")
+    if voted == "bad":
+        raise Invalid(fields={"voted": _l("Must be true or false.")})
+    every = services.roll_households(current_user, proposal)
+    return jsonify({"proposal_id": proposal.id, "status": proposal.status.value, "rule": proposal.rule.value,
+                    "secret": proposal.secret, "households": len(every),
+                    "waiting": sum(1 for h in every if not h.voted),
+                    "items": [household_json(h) for h in every if voted is None or h.voted == voted]})
+
+
+@bp.post("/proposals/<int:proposal_id>/reminders")
+@doc(body=ReminderBody, response=HouseholdOut, status=201, errors=(403, 409, 429), tag="voting")
+@login_required
+def remind_household(proposal_id):
+    """提醒: remind one household of the roll that has not voted (building leads, the secretary), by
+    `unit_id` (or `user_id` for a person without a flat). At most once per household in 12 hours:
+    429 says when again."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    require(permissions.can_follow_up(current_user, proposal))
+    body = parse_body(ReminderBody)
+    household = services.remind_household(current_user, proposal, unit_id=body.unit_id, user_id=body.user_id)
+    return jsonify(household_json(household)), 201

@@ -43,6 +43,7 @@ class BallotForm(Form):
                       validate_choice=False, default=Rule.majority.value)
     closes_at = StringField(_l("Voting closes at (Beijing time)"))
     secret = BooleanField(_l("Secret ballot: no one sees how anyone voted"))
+    hide_totals = BooleanField(_l("Hide the totals until voting closes (secret ballots only)"))
     quorum = SelectField(_l("Minimum turnout"), choices=QUORUM_CHOICES, validate_choice=False, default="0")
 
 
@@ -51,3 +52,10 @@ class AssistedVoteForm(Form):
     choice = RadioField(_l("Their choice"), choices=[SelectChoice(k, v) for k, v in CHOICE_LABELS.items()],
                         validate_choice=False)
     witness = StringField(_l("Witness (name)"))
+
+
+class ReminderForm(Form):
+    """The 提醒 button of the not-yet-voted list: one household, by its flat or its person."""
+
+    unit_id = StringField()
+    user_id = StringField()

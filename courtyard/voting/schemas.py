@@ -132,3 +132,31 @@ class TurnoutOut(Out):
     proposal_id: int
     secret: bool
     items: list[ParticipantOut]
+
+
+class RollPersonOut(Out):
+    user: AuthorOut
+    is_owner: bool
+    waiting: bool = Field(description="No vote counts for them yet (under the unit rules: their flat has not voted)")
+
+
+class HouseholdOut(Out):
+    household: str = Field(description="h:<unit id>, or u:<user id> for a person on the roll without a unit")
+    unit: TurnoutUnit | None
+    people: list[RollPersonOut] = Field(description="The household's people on the roll (empty: a flat no one "
+                                                    "on the platform can vote for)")
+    voted: bool = Field(description="No one of the household is left waiting")
+    can_remind: bool = Field(description="A reminder may be sent now (voting, someone waiting, not reminded "
+                                         "in the last 12 hours)")
+    reminded_at: datetime | None = Field(description="The last reminder sent to it")
+    next_reminder_at: datetime | None = Field(description="When it may be reminded again; null: now")
+
+
+class RollOut(Out):
+    proposal_id: int
+    status: ProposalStatus
+    rule: Rule
+    secret: bool
+    households: int = Field(description="Households (lines) on the roll, before the `voted` filter")
+    waiting: int = Field(description="Of them, those with someone who has not voted")
+    items: list[HouseholdOut]

@@ -704,8 +704,10 @@ class Household:
     next_reminder_at: datetime | None  # None: may be reminded now (or not at all: not voting)
 
     @property
-    def reachable(self) -> bool:
-        return bool(self.waiting)
+    def can_remind(self) -> bool:
+        return bool(self.waiting) and self.open and self.next_reminder_at is None
+
+    open: bool = True  # the ballot is voting
 
 
 def household_key(unit_id: int | None, user_id: int | None) -> str:
@@ -752,7 +754,8 @@ def _households(proposal: Proposal) -> list[Household]:
         next_at = at + REMIND_EVERY if at is not None and proposal.status == ProposalStatus.voting else None
         out.append(Household(key=key, unit=g["unit"], people=tuple(g["people"]), waiting=tuple(g["waiting"]),
                              voted=not g["waiting"] and (bool(g["people"]) or g.get("voted_for", False)),
-                             reminded_at=at, next_reminder_at=next_at if next_at and next_at > now else None))
+                             reminded_at=at, next_reminder_at=next_at if next_at and next_at > now else None,
+                             open=proposal.status == ProposalStatus.voting))
     return out
 
 
@@ -813,8 +816,8 @@ def remind_household(actor, proposal: Proposal, *, unit_id=None, user_id=None) -
 
 
 def _too_soon(last: datetime, now: datetime) -> RateLimited:
-    from flask_babel import format_datetime
+    from ..timefmt import when
     again = last + REMIND_EVERY
     return RateLimited(_l("This household was reminded less than 12 hours ago. You can remind it again at %(when)s.",
-                          when=format_datetime(again, "M/d HH:mm")),
+                          when=when(again)),
                        retry_after=max(1, int((again - now).total_seconds())))

@@ -19,13 +19,13 @@ from ..accounts.models import User
 from ..deliberation import permissions as topic_permissions
 from ..deliberation import services as deliberation
 from ..deliberation.models import Message, Topic
-from ..errors import DomainError, Invalid
+from ..errors import DomainError, Invalid, RateLimited
 from ..extensions import db
 from ..places.models import Unit
 from ..places.services import find
 from ..web import safe_next
 from . import permissions, services
-from .forms import CHOICE_LABELS, RULE_HINTS, RULE_LABELS, AssistedVoteForm, BallotForm, ProposalForm
+from .forms import CHOICE_LABELS, RULE_HINTS, RULE_LABELS, AssistedVoteForm, BallotForm, ProposalForm, ReminderForm
 from .models import Proposal, ProposalStatus, RollEntry, Rule
 
 bp = Blueprint("voting", __name__)
@@ -64,6 +64,12 @@ def choice_label(choice) -> str:
 def area(value) -> str:
     """84.5 → "84.50"."""
     return f"{float(value or 0):.2f}"
+
+
+@bp.app_template_global()
+def can_follow_up_ballot(proposal: Proposal) -> bool:
+    """The card's link to the not-yet-voted list: for the building leads and the secretary."""
+    return permissions.can_follow_up(current_user, proposal)
 
 
 def card(proposal: Proposal) -> dict:
@@ -144,6 +150,11 @@ def open_ballots(topic_id):
         wanted = request.args.get("proposal")
         if wanted:
             form.proposal_ids.data = [wanted]
+        else:
+            drafts = [p for p in db.session.scalars(services.proposals_in(current_user, topic))
+                      if p.status == ProposalStatus.draft]
+            if len(drafts) == 1:  # the sole draft: nothing to choose
+                form.proposal_ids.data = [str(drafts[0].id)]
         return _open_page(topic, form)
     chosen = []
     for raw in form.proposal_ids.data or []:
@@ -154,7 +165,8 @@ def open_ballots(topic_id):
         chosen.append(proposal)
     try:
         services.open_ballots(current_user, chosen, rule=form.rule.data, closes_at=form.closes_at.data,
-                              secret=bool(form.secret.data), quorum=form.quorum.data, local_time=True)
+                              secret=bool(form.secret.data), quorum=form.quorum.data, local_time=True,
+                              hide_totals=bool(form.hide_totals.data))
     except Invalid as err:
         form.show(err, aliases={"proposals": "proposal_ids"})
         return _open_page(topic, form, 422)
@@ -219,7 +231,7 @@ def _proposal_page(proposal: Proposal, assist_form: AssistedVoteForm | None = No
     data = card(proposal)
     assist = None
     if data["can_assist"]:
-        assist = assist_form or AssistedVoteForm(formdata=None)
+        assist = assist_form or AssistedVoteForm(formdata=None, on_behalf_of=request.args.get("on_behalf_of", ""))
         assist.on_behalf_of.choices = [("", _("Choose…"))] + _assist_choices(proposal)
     turnout = None
     if permissions.can_see_turnout(current_user, proposal):
@@ -230,6 +242,15 @@ def _proposal_page(proposal: Proposal, assist_form: AssistedVoteForm | None = No
 
 def _last_message_id(topic_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.max(Message.id)).where(Message.topic_id == topic_id)) or 0
+
+
+@bp.get("/proposals/<int:proposal_id>/turnout")
+@login_required
+def turnout(proposal_id):
+    """The "who took part" list of a ballot's page alone: static/js/roll.js fetches it again as votes come in."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    return render_template("voting/_turnout.html", proposal=proposal,
+                           turnout=services.turnout(current_user, proposal))
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -259,6 +280,47 @@ def assisted_vote(proposal_id):
     flash(_("The vote is recorded as assisted, with its witness. The neighbour can see it and change it."),
           "success")
     return redirect(url_for("voting.proposal", proposal_id=proposal.id) + "#assist")
+
+
+# --- the not-yet-voted list and reminders -----------------------------------------------------
+
+@bp.get("/proposals/<int:proposal_id>/roll")
+@login_required
+def roll(proposal_id):
+    """未投票名单: the households of the roll that have not voted, with 提醒 and 代投 one tap away
+    (building leads, the secretary). `?fragment=1`: the list alone, for static/js/roll.js."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    households = services.roll_households(current_user, proposal)
+    waiting = [h for h in households if not h.voted]
+    data = {"proposal": proposal, "topic": proposal.topic, "waiting": waiting, "total": len(households),
+            "can_assist": proposal.status == ProposalStatus.voting and permissions.can_assist(current_user, proposal),
+            "form": ReminderForm(formdata=None)}
+    if request.args.get("fragment"):
+        return render_template("voting/_roll_list.html", **data)
+    return render_template("voting/roll.html", **data, last_message_id=_last_message_id(proposal.topic_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/reminders")
+@login_required
+def remind(proposal_id):
+    """提醒: remind one household of the roll that it has not voted yet."""
+    proposal = services.get_proposal(current_user, proposal_id)
+    form = ReminderForm()
+    back = url_for("voting.roll", proposal_id=proposal.id)
+    try:
+        household = services.remind_household(current_user, proposal, unit_id=form.unit_id.data or None,
+                                              user_id=form.user_id.data or None)
+    except RateLimited as err:
+        flash(str(err.message), "error")
+        return redirect(back)
+    except DomainError as err:
+        if err.status == 404:
+            raise
+        flash(str(next(iter(err.fields.values()), err.message)), "error")
+        return redirect(back)
+    names = "、".join(u.display_name for u in household.waiting) or (household.unit.label if household.unit else "")
+    flash(_("Reminder sent to %(names)s.", names=names), "success")
+    return redirect(back + f"#household-{household.key.replace(':', '-')}")
 
 
 # --- the decision record -------------------------------------------------------------------

@@ -58,7 +58,20 @@
     card.setAttribute("data-seq", String(tally.seq || seq));
     var voted = tally.participation ? tally.participation.people : 0;
     setText(card, '[data-field="voted"]', String(voted));
-    CHOICES.forEach(function (c) {
+    if (tally.eligible && tally.participation) {
+      // who is left: people under the majority rule, households (flats) under the others
+      var byUnit = tally.rule && tally.rule !== "majority";
+      var left = byUnit ? tally.eligible.households - tally.participation.households
+                        : tally.eligible.people - tally.participation.people;
+      setText(card, '[data-field="not-voted"]', String(Math.max(0, left)));
+    }
+    // A secret ballot hiding its totals: turnout only until the close (counts null), then everything.
+    var hidden = !tally.counts;
+    card.toggleAttribute("data-totals-hidden", hidden);
+    card.querySelectorAll(".tally-row").forEach(function (row) { row.hidden = hidden; });
+    var note = card.querySelector('[data-field="totals-hidden"]');
+    if (note) note.hidden = !hidden;
+    if (!hidden) CHOICES.forEach(function (c) {
       setText(card, '[data-count="' + c + '"]', String(tally.counts[c]));
       if (tally.area_m2) setText(card, '[data-area="' + c + '"]', area(tally.area_m2[c]));
       var bar = card.querySelector('[data-bar="' + c + '"]');
@@ -91,7 +104,11 @@
         setText(li, "[data-approval-state]", th.met ? t("met") : t("not-met"));
       }
     });
-    setText(card, '[data-field="outlook"]', tally.passing ? t("passing") : t("failing"));
+    var outlook = card.querySelector('[data-field="outlook"]');
+    if (outlook && tally.status === "voting") {
+      outlook.hidden = tally.passing === null || tally.passing === undefined;
+      outlook.textContent = outlook.hidden ? "" : (tally.passing ? t("passing") : t("failing"));
+    }
   }
 
   function showMine(card, choice) {
@@ -128,12 +145,17 @@
         badge.className = "badge proposal-status status-" + proposal.status;
       }
       stopVoting(card, t("closed"));
+      var badgeHidden = card.querySelector('[data-field="totals-hidden-badge"]');
+      if (badgeHidden) badgeHidden.hidden = true;
+      var left = card.querySelector('[data-testid="ballot-not-voted"]');
+      if (left) left.hidden = true;
+      if (proposal.tally) showTally(card, proposal.tally);
       var outlook = card.querySelector('[data-field="outlook"]');
       if (outlook) {
+        outlook.hidden = false;
         outlook.textContent = t(proposal.status, proposal.status);
         outlook.classList.add("result-" + proposal.status);
       }
-      if (proposal.tally) showTally(card, proposal.tally);
     });
   }
 
