@@ -68,7 +68,8 @@ def can_post(user, topic: Topic) -> bool:
 
 
 def can_support(user, topic: Topic) -> bool:
-    return places.active_membership(user, topic.courtyard) is not None
+    """我也遇到 is for neighbours: members of the courtyard other than the topic's author."""
+    return places.active_membership(user, topic.courtyard) is not None and topic.author_id != user.id
 
 
 def can_withdraw(user, topic: Topic) -> bool:

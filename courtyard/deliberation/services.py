@@ -148,9 +148,12 @@ def set_status(actor, topic: Topic, status: TopicStatus) -> None:
 
 
 def support(actor, topic: Topic) -> Topic:
-    """我也遇到: idempotent per person."""
+    """我也遇到: idempotent per person. Raises NotFound (cannot see it), Forbidden (its author, or
+    not a member of the courtyard)."""
     if not permissions.can_view_topic(actor, topic):
         raise NotFound()
+    if topic.author_id == actor.id:
+        raise Forbidden(_l("You raised this topic yourself: “Me too” is for neighbours with the same problem."))
     if not permissions.can_support(actor, topic):
         raise Forbidden()
     exists = db.session.scalar(sa.select(sa.exists().where(

@@ -242,7 +242,10 @@ def post_message(topic_id):
 def support(topic_id):
     """我也遇到: count me in."""
     topic = services.get_topic(current_user, topic_id)
-    services.support(current_user, topic)
+    try:
+        services.support(current_user, topic)
+    except Forbidden as err:
+        flash(str(err.message), "error")
     return redirect(url_for("deliberation.topic", topic_id=topic.id))
 
 
