@@ -562,7 +562,8 @@ def test_notifications_answer_as_documented(as_, street, conform):
 VOTING = ["get /topics/{topic_id}/proposals", "post /topics/{topic_id}/proposals", "get /proposals/{proposal_id}",
           "post /proposals/{proposal_id}/ballot", "post /proposals/{proposal_id}/votes",
           "get /proposals/{proposal_id}/tally", "post /proposals/{proposal_id}/close",
-          "get /proposals/{proposal_id}/turnout"]
+          "get /proposals/{proposal_id}/turnout", "get /proposals/{proposal_id}/roll",
+          "post /proposals/{proposal_id}/reminders"]
 
 
 @pytest.mark.parametrize("rule", ["majority", "civil_code"])
@@ -578,7 +579,7 @@ def test_proposals_and_ballots_answer_as_documented(as_, street, conform, rule):
     closes_at = (clock.now() + timedelta(days=3)).isoformat()
     assert secretary.post(f"/proposals/{pid}/ballot", {"rule": "nonsense", "closes_at": closes_at}).status_code == 422
     opened = secretary.post(f"/proposals/{pid}/ballot", {"rule": rule, "closes_at": closes_at, "secret": True,
-                                                         "quorum": "0.5"})
+                                                         "quorum": "0.5", "hide_totals": rule == "majority"})
     assert opened.status_code == 200, opened.get_json()
     assert opened.get_json()["tally"]["thresholds"]
     assert author.post(f"/proposals/{pid}/votes", {"choice": "yes"}).status_code == 201
@@ -590,6 +591,16 @@ def test_proposals_and_ballots_answer_as_documented(as_, street, conform, rule):
     assert neighbour.get(f"/proposals/{pid}/tally").status_code == 200
     assert secretary.get(f"/proposals/{pid}/turnout").get_json()["items"]
     assert neighbour.get(f"/proposals/{pid}/turnout").status_code == 403
+    waiting = secretary.get(f"/proposals/{pid}/roll?voted=false").get_json()["items"]
+    assert secretary.get(f"/proposals/{pid}/roll?voted=yes").status_code == 422
+    assert neighbour.get(f"/proposals/{pid}/roll").status_code == 403
+    assert neighbour.post(f"/proposals/{pid}/reminders", {"user_id": street.lead.id}).status_code == 403
+    assert secretary.post(f"/proposals/{pid}/reminders", {"unit_id": "x"}).status_code == 422
+    if rule == "majority":  # the building lead, without a flat, has not voted
+        assert secretary.post(f"/proposals/{pid}/reminders", {"user_id": street.lead.id}).status_code == 201
+        assert secretary.post(f"/proposals/{pid}/reminders", {"user_id": street.lead.id}).status_code == 429
+    else:  # the Civil Code: the flats left have no owner on the platform, nobody to remind
+        assert secretary.post(f"/proposals/{pid}/reminders", {"unit_id": waiting[0]["unit"]["id"]}).status_code == 409
     assert secretary.post(f"/proposals/{pid}/close").status_code == 200
     assert secretary.post(f"/proposals/{pid}/close").status_code == 409
     assert neighbour.get(f"/proposals/{pid}").get_json()["tally"]["status"] in ("adopted", "rejected")
