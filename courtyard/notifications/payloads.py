@@ -1,6 +1,8 @@
 """The notification JSON (REST and `notification.created`) and its sentence in the reader's language."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -71,11 +73,24 @@ def notification_json(n: Notification, *, locale: str | None = None) -> dict:
     when given (a push to someone else), otherwise in the current request's language."""
     if locale is not None:
         with force_locale(locale):
-            text = render_text(n)
+            text, steps = render_text(n), steps_of(n)
     else:
-        text = render_text(n)
+        text, steps = render_text(n), steps_of(n)
     return {
         "id": n.id, "kind": n.kind, "text": text, "url": n.url, "topic_id": n.topic_id,
         "created_at": iso(n.created_at), "read": n.read_at is not None,
         "count": int((n.data or {}).get("count", 1)),
+        "group": (n.data or {}).get("group"), "steps": steps,
     }
+
+
+def steps_of(n: Notification) -> list[dict]:
+    """The steps a grouped entry kept (notifications/grouping.py), oldest first, each with its
+    sentence in the current locale: [{"kind", "text", "at"}]; [] for an entry that stands alone."""
+    data = n.data or {}
+    shared = {k: data[k] for k in ("title", "task_id") if k in data}
+    out = []
+    for step in data.get("steps") or ():
+        one = SimpleNamespace(kind=step.get("kind", ""), data={**shared, **(step.get("data") or {})}, text="")
+        out.append({"kind": one.kind, "text": render_text(one), "at": step.get("at")})
+    return out

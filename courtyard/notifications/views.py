@@ -1,6 +1,8 @@
 """Notification centre pages, the top bar's unread badge, muting a topic from its page, and the channel settings."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -39,6 +41,15 @@ def topic_muted(topic) -> bool:
 def notification_text(n) -> str:
     """A notification's sentence in the reader's language."""
     return payloads.render_text(n)
+
+
+@bp.app_template_filter("notification_steps")
+def notification_steps(n) -> list[dict]:
+    """The steps a grouped notification gathered, newest first, with their sentences and times."""
+    steps = payloads.steps_of(n)
+    for step in steps:
+        step["at"] = datetime.fromisoformat(step["at"]) if step.get("at") else None
+    return steps[::-1]
 
 
 def _back(default: str) -> str:

@@ -41,8 +41,43 @@
     time.textContent = window.Courtyard && window.Courtyard.when ? window.Courtyard.when(n.created_at) : "";  // static/js/when.js
     meta.appendChild(time);
     li.appendChild(a);
+    var folded = steps(n);
+    if (folded) li.appendChild(folded);
     li.appendChild(meta);
     return li;
+  }
+
+  // A grouped entry (a task's or a topic's steps, courtyard/notifications/grouping.py): the
+  // count and the kept steps, newest first, as the page renders them. The words for "N steps"
+  // come from the list's data-steps-one / data-steps-many (the catalogue's, with 1 and 999).
+  function steps(n) {
+    var kept = Array.isArray(n.steps) ? n.steps : [];
+    if (kept.length < 2 || !list) return null;
+    var count = typeof n.count === "number" ? n.count : kept.length;
+    var pattern = count === 1 ? list.getAttribute("data-steps-one") : list.getAttribute("data-steps-many");
+    var details = document.createElement("details");
+    details.className = "notification-steps";
+    var summary = document.createElement("summary");
+    summary.textContent = pattern ? pattern.replace(count === 1 ? "1" : "999", String(count)) : String(count);
+    details.appendChild(summary);
+    var ol = document.createElement("ol");
+    for (var i = kept.length - 1; i >= 0; i--) {
+      var li = document.createElement("li");
+      li.className = "notification-step";
+      var span = document.createElement("span");
+      span.textContent = kept[i].text || "";
+      li.appendChild(span);
+      if (kept[i].at) {
+        var t = document.createElement("time");
+        t.setAttribute("datetime", kept[i].at);
+        t.textContent = window.Courtyard && window.Courtyard.when ? window.Courtyard.when(kept[i].at) : "";
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(t);
+      }
+      ol.appendChild(li);
+    }
+    details.appendChild(ol);
+    return details;
   }
 
   function showInList(n) {

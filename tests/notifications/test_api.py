@@ -30,7 +30,7 @@ def test_the_list_is_paginated_newest_first_and_filtered_by_unread(as_role, thre
     body = r.get_json()
     assert set(body) == {"items", "page", "per_page", "total"} and body["total"] == 3 and len(body["items"]) == 2
     first = body["items"][0]
-    assert set(first) == {"id", "kind", "text", "url", "topic_id", "created_at", "read", "count"}
+    assert set(first) == {"id", "kind", "text", "url", "topic_id", "created_at", "read", "count", "group", "steps"}
     assert first["kind"] == "status" and first["read"] is False
     assert me.get("/notifications/unread-count").get_json() == {"unread": 3}
 

@@ -14,7 +14,7 @@ from courtyard.places.models import Membership, MembershipStatus
 
 from .conftest import pushes
 
-FIELDS = {"id", "kind", "text", "url", "topic_id", "created_at", "read", "count"}
+FIELDS = {"id", "kind", "text", "url", "topic_id", "created_at", "read", "count", "group", "steps"}
 
 
 def rows(user, kind=None):

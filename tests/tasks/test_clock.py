@@ -23,8 +23,9 @@ from courtyard.tasks.models import Escalation, EscalationTarget, Task
 
 
 def notified(user, kind) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.kind == kind))
+    """How many times `user` was told `kind`: the steps a task's entry gathered (notifications/grouping.py)."""
+    rows = db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id))
+    return sum(sum(s["kind"] == kind for s in (n.data or {}).get("steps") or [{"kind": n.kind}]) for n in rows)
 
 
 def escalations(task) -> list[tuple[int, str, bool]]:
