@@ -20,8 +20,10 @@ from . import throttle
 from .models import ApiToken, User
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9_.\-@]{3,64}$")
-PHONE_RE = re.compile(r"^\+?[0-9\- ]{5,20}$")
+# A mainland mobile number: 11 digits starting with 1 (spaces, dashes and a +86 prefix are dropped).
+MOBILE_RE = re.compile(r"^1[0-9]{10}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 128
 # Hashes made by one method verify under any other setting: Werkzeug reads the method
 # from the stored hash. Only new hashes follow PASSWORD_HASH_METHOD.
 _dummy_hashes: dict[str, str] = {}
@@ -51,21 +53,35 @@ def mask_phone(phone: str | None) -> str | None:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def check_user_fields(f: Fields, *, login, password, display_name, phone, new_login: bool = True):
+def check_user_fields(f: Fields, *, login, password, display_name, phone, new_login: bool = True,
+                      phone_required: bool = False):
+    """Check an account's fields into `f`; returns them cleaned (the phone as its 11 digits)."""
     login_v = f.text("login", login, max_len=64)
     if login_v is not None and not LOGIN_RE.match(login_v):
         f.add("login", _l("Use 3–64 letters, digits or . _ - @"))
     if login_v and new_login and "login" not in f.errors and db.session.scalar(
             sa.select(sa.exists().where(sa.func.lower(User.login) == login_v.lower()))):
         f.add("login", _l("This login is taken."))
-    pw = f.text("password", password, max_len=128, strip=False)
+    pw = f.text("password", password, max_len=MAX_PASSWORD, strip=False)
     if pw is not None and len(pw) < MIN_PASSWORD:
         f.add("password", _l("Must be at least %(n)s characters.", n=MIN_PASSWORD))
     name = f.text("display_name", display_name, max_len=64)
-    phone_v = f.text("phone", phone, max_len=32, required=False)
-    if phone_v and not PHONE_RE.match(phone_v):
-        f.add("phone", _l("Not a phone number."))
+    phone_v = f.text("phone", phone, max_len=32, required=phone_required)
+    if phone_v:
+        phone_v = mobile_number(phone_v)
+        if phone_v is None:
+            f.add("phone", _l("Enter an 11-digit mobile number starting with 1."))
     return login_v, pw, name, phone_v
+
+
+def mobile_number(text: str) -> str | None:
+    """A mainland mobile number as its 11 digits (138 0013 8000, 138-0013-8000, +86 13800138000 →
+    13800138000), or None when it is not one."""
+    digits = re.sub(r"[\s\-]", "", text)
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    return digits if MOBILE_RE.match(digits) else None
 
 
 def new_user(*, login, password, display_name, phone=None, is_street_admin=False) -> User:
@@ -205,7 +221,8 @@ def register(*, invite_code, unit_id, login, password, display_name, phone=None,
     except Invalid as err:
         f.errors.update(err.fields)
         building = None
-    check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone)
+    _, _, _, phone = check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone,
+                                       phone_required=True)  # the roll's reminders reach people by it
     if building is not None:
         places.unit_of(f, building.courtyard, unit_id, required=True)
     places.check_tenure(f, is_owner)

@@ -88,7 +88,7 @@ def test_bad_sign_up_fields_are_shown_next_to_them_and_nothing_is_stored(english
     assert "Not a flat of this building." in html
     assert "This login is taken." in html
     assert "Must be at least 8 characters." in html
-    assert "Not a phone number." in html
+    assert "Enter an 11-digit mobile number starting with 1." in html
     assert 'value="takenname"' in html  # what was typed is kept, passwords are not
     assert "short" not in html
     assert _count(User) == 1
