@@ -38,6 +38,7 @@ def _open(new_page, login, topic_id):
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**/topics/{topic_id}")
     page.locator('#discussion[data-joined="true"]').wait_for()
+    page.locator('.tool-button[aria-controls="fold-proposals"]').click()  # the votes wait behind a button
     return page
 
 

@@ -86,6 +86,7 @@ def test_assigned_to_done_with_a_photo_accepted_and_rated_while_a_neighbour_watc
     # A second resident keeps the topic page open the whole time.
     watcher = _login(new_page, w.watcher, f"/topics/{w.topic_id}")
     watcher.locator('#discussion[data-joined="true"]').wait_for()
+    watcher.locator('.tool-button[aria-controls="fold-tasks"]').click()  # the tasks wait behind a button
     expect(watcher.locator(f"{card} .task-status-assigned")).to_be_visible()
 
     # The property manager, on a phone: the work queue, the task, its buttons.
@@ -116,6 +117,7 @@ def test_assigned_to_done_with_a_photo_accepted_and_rated_while_a_neighbour_watc
 
     # The author is asked to check the work, and accepts it.
     author = _login(new_page, w.author, f"/topics/{w.topic_id}")
+    author.locator('.tool-button[aria-controls="fold-tasks"]').click()
     author.locator(f"{card} .verify-accept").click()
     author.wait_for_url(f"**/topics/{w.topic_id}*")
     expect(author.locator(f"{card} .task-status-verified")).to_be_visible()
