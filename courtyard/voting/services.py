@@ -723,7 +723,9 @@ def roll_households(actor, proposal: Proposal, *, voted: bool | None = None) -> 
     if not permissions.can_follow_up(actor, proposal):
         raise Forbidden(_l("Only the building lead and the secretary see who has not voted yet."))
     out = [h for h in _households(proposal) if voted is None or h.voted == voted]
-    out.sort(key=lambda h: (h.unit.label if h.unit else "~", h.people[0][0].display_name if h.people else ""))
+    # those someone can be reached in first (a flat no one on the platform can vote for: last)
+    out.sort(key=lambda h: (not h.people, h.unit.label if h.unit else "~",
+                            h.people[0][0].display_name if h.people else ""))
     return out
 
 
