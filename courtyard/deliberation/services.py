@@ -79,13 +79,9 @@ def topics_in(actor, courtyard: Courtyard, *, status=None, category=None) -> sa.
     return q.order_by(Topic.pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
 
 
-def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_ids=()) -> Topic:
-    """Raise a topic (议题). Raises NotFound, Forbidden, Invalid; publishes topic.created."""
-    if not place_permissions.can_view_courtyard(actor, courtyard):
-        raise NotFound()
-    if not permissions.can_create_topic(actor, courtyard):
-        raise Forbidden()
-    f = Fields()
+def check_topic_fields(f: Fields, *, title, body, category) -> tuple:
+    """A topic's title, body and category checked into `f` (all of them, so that a form names
+    every mistake at once); returns them cleaned."""
     title = f.text("title", clean_text(title), max_len=TITLE_MAX)
     body = f.text("body", clean_text(body), max_len=BODY_MAX)
     try:
@@ -94,6 +90,17 @@ def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_id
         f.add("category", _l("Choose a category."))
     check_blocked_words(f, "title", title)
     check_blocked_words(f, "body", body)
+    return title, body, category
+
+
+def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_ids=()) -> Topic:
+    """Raise a topic (议题). Raises NotFound, Forbidden, Invalid; publishes topic.created."""
+    if not place_permissions.can_view_courtyard(actor, courtyard):
+        raise NotFound()
+    if not permissions.can_create_topic(actor, courtyard):
+        raise Forbidden()
+    f = Fields()
+    title, body, category = check_topic_fields(f, title=title, body=body, category=category)
     photos = uploads.own_uploads(f, actor, photo_ids)
     f.check()
     now = clock.now()

@@ -25,6 +25,7 @@ from ..places import permissions as place_permissions
 from ..places import services as places
 from ..realtime import presence
 from ..uploads import services as uploads
+from ..validation import Fields
 from . import permissions, services
 from .forms import MessageForm, TopicForm
 from .models import CATEGORY_LABELS, STATUS_LABELS, Category, Topic, TopicStatus, TopicSupport
@@ -153,7 +154,7 @@ def create_topic(courtyard_id):
     files = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
     if len(photo_ids) + len(files) > services.MAX_PHOTOS:
         form.add_error("photos", _("At most %(n)s photos.", n=services.MAX_PHOTOS))
-        return _new_topic_page(courtyard, form, 422)
+        files = []  # none is stored: the person chooses which to keep
     for f in files:
         try:
             photo_ids.append(uploads.store_upload(current_user, f).id)
@@ -162,6 +163,10 @@ def create_topic(courtyard_id):
             form.add_error("photos", _("%(name)s: %(message)s", name=f.filename[:60], message=message))
     form.photo_ids.data = ",".join(map(str, photo_ids))
     if form.photos.errors:  # the good photos are kept (photo_ids); the others need another try
+        others = Fields()  # and every other mistake is named with it, not after the next submit
+        services.check_topic_fields(others, title=form.title.data, body=form.body.data, category=form.category.data)
+        if others.errors:
+            form.show(Invalid(fields=others.errors))
         return _new_topic_page(courtyard, form, 422)
     try:
         topic = services.create_topic(current_user, courtyard, title=form.title.data, body=form.body.data,

@@ -219,6 +219,18 @@ def _conflict_for(status: TaskStatus, target: str) -> Conflict:
                        b=str(payloads.STATUS_LABELS.get(TaskStatus(target), target))))
 
 
+def check_note(f: Fields, target: TaskStatus | str | None, note):
+    """An update's note checked into `f`: needed with `done` and for a note alone. Returns it cleaned."""
+    try:
+        target = TaskStatus(target) if target not in (None, "") else None
+    except ValueError:
+        target = None
+    needs_note = target is None or target == TaskStatus.done
+    note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=needs_note)
+    check_blocked_words(f, "note", note)
+    return note
+
+
 def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> TaskUpdate:
     """The assignee organization's staff move the task forward (`status`) or add a note.
 
@@ -246,9 +258,7 @@ def add_update(actor, task: Task, *, status=None, note=None, photo_ids=None) -> 
         raise _conflict_for(old, target.value)
     if not status_given and old.value not in rules.OPEN:
         raise Conflict(_l("This task has been accepted and closed."))
-    needs_note = target is None or target == TaskStatus.done
-    note = f.text("note", clean_text(note), max_len=NOTE_MAX, required=needs_note)
-    check_blocked_words(f, "note", note)
+    note = check_note(f, target, note)
     photos = uploads.own_uploads(f, actor, photo_ids)
     if target == TaskStatus.done and not photos and "photo_ids" not in f.errors:
         f.add("photo_ids", _l("Add at least one photo of the finished work."))

@@ -26,6 +26,7 @@ from ..places import permissions as place_permissions
 from ..places import services as places
 from ..places.models import Community, Courtyard, Organization, OrgKind
 from ..uploads import services as uploads
+from ..validation import Fields
 from . import payloads, permissions, queries, rules, services
 from . import policy as service_policy
 from .forms import (AcknowledgeForm, EscalateForm, PolicyForm, RatingForm, TaskForm, UpdateForm, VerifyForm,
@@ -244,7 +245,11 @@ def post_update(task_id):
                                            message=err.fields.get("file", err.message)))
     form.photo_ids.data = ",".join(map(str, photo_ids))
     forms = {"done_form" if prefix == "done" else "update_form": form}
-    if form.photos.errors:
+    if form.photos.errors:  # the note's mistakes are named with the photos' ones
+        others = Fields()
+        services.check_note(others, form.status.data, form.note.data)
+        for name, message in others.errors.items():
+            form.add_error(name, message)
         return _task_page(t, **forms, status=422)
     try:
         services.add_update(current_user, t, status=form.status.data or None, note=form.note.data,

@@ -15,6 +15,13 @@ PHOTO_CSP = "default-src 'none'; sandbox"
 CACHE_SECONDS = 24 * 3600
 
 
+@bp.app_template_global()
+def photo_limits() -> dict:
+    """What the photo picker checks in the browser before sending: the same limits the server holds."""
+    return {"max_bytes": services.MAX_BYTES, "max_mb": services.MAX_BYTES // (1024 * 1024),
+            "types": ",".join(mime for mime, _ext in services.FORMATS.values())}
+
+
 @bp.get("/uploads/<int:upload_id>")
 @talisman(content_security_policy=PHOTO_CSP)
 def photo(upload_id):
