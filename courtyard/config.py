@@ -66,6 +66,9 @@ class Config:
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
         # Outbound notification channels (courtyard/notifications/channels.py): names or module:Class.
         self.NOTIFY_CHANNELS = env.get("NOTIFY_CHANNELS", "log")
+        # No text message or e-mail in these hours (Beijing time); held until they end. "" for none.
+        # Read by courtyard/notifications (rules.parse_quiet_hours) at start-up.
+        self.NOTIFY_QUIET_HOURS = env.get("NOTIFY_QUIET_HOURS", "22:00-07:00")
         # Where the app is reached from outside: the links in e-mails (and text messages).
         self.PUBLIC_URL = (env.get("PUBLIC_URL") or env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         # The `sms` channel: a generic HTTP SMS gateway (JSON POST, HMAC-SHA256 signed).

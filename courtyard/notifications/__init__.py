@@ -14,9 +14,16 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from .. import scheduler
     from . import api as _api  # noqa: F401  (adds the /api/v1/notifications routes)
-    from . import channels, listeners, outbound, views
+    from . import channels, listeners, outbound, rules, views
 
     app.register_blueprint(views.bp)
+    # NOTIFY_QUIET_HOURS: a window (rules.QuietHours) or None; a bad value stops start-up.
+    quiet = app.config.get("NOTIFY_QUIET_HOURS", rules.DEFAULT_QUIET)
+    if quiet is None or isinstance(quiet, str):
+        try:
+            app.config["NOTIFY_QUIET_HOURS"] = rules.parse_quiet_hours(quiet)
+        except ValueError as err:
+            raise RuntimeError(str(err)) from None
     channels.init_app(app)
     listeners.connect()
     scheduler.register("notifications.deliver_due", outbound.deliver_due)

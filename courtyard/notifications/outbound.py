@@ -37,6 +37,11 @@ BATCH = 200
 _KICK = "notifications.outbound.kick"
 
 
+def quiet_hours() -> rules.QuietHours | None:
+    """The configured quiet hours (NOTIFY_QUIET_HOURS, read by config.py), or None for none."""
+    return current_app.config.get("NOTIFY_QUIET_HOURS", rules.DEFAULT_QUIET)
+
+
 def queue(rows: list[Notification]) -> list[OutboundMessage]:
     """Add the delivery records of these (flushed) notifications to the current transaction."""
     chans = channels.configured()
@@ -49,7 +54,7 @@ def queue(rows: list[Notification]) -> list[OutboundMessage]:
         for c in chans:
             if channels.is_opt_in(c) and c.name not in opted.get(n.user_id, ()):
                 continue
-            due = rules.earliest_send(now) if channels.keeps_quiet_hours(c) else now
+            due = rules.earliest_send(now, quiet_hours()) if channels.keeps_quiet_hours(c) else now
             records.append(OutboundMessage(user_id=n.user_id, notification_id=n.id, channel=c.name, kind=n.kind,
                                            status=OutboundStatus.queued, attempts=0, next_attempt_at=due,
                                            created_at=now))
@@ -156,7 +161,7 @@ def send_one(message_id: int, claimed_at, channel) -> OutboundStatus:
         reason = err.reason if isinstance(err, channels.SendError) else type(err).__name__
         if not isinstance(err, channels.Retry):
             log.exception("channel %s failed on message %s", channel.name, message_id)
-        again = rules.next_attempt(clock.now(), attempts)
+        again = rules.next_attempt(clock.now(), attempts, quiet_hours())
         if again is None:
             status, values = OutboundStatus.failed, {"last_error": reason}
         else:
@@ -177,7 +182,7 @@ def deliver_due(limit: int = BATCH) -> dict[str, int]:
     In quiet hours the channels that keep them wait. Returns how many ended in each status."""
     now = clock.now()
     by_name = {c.name: c for c in channels.configured()}
-    quiet = rules.is_quiet(now)
+    quiet = rules.is_quiet(now, quiet_hours())
     names = [name for name, c in by_name.items() if not (quiet and channels.keeps_quiet_hours(c))]
     outcome: dict[str, int] = {}
     for message_id in due_ids(now, names, limit):

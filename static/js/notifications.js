@@ -85,6 +85,8 @@
     var old = list.querySelector('[data-notification-id="' + String(Number(n.id)) + '"]');
     if (old) old.parentNode.removeChild(old);
     list.insertBefore(entry(n), list.firstChild);
+    var none = document.getElementById("notification-empty");
+    if (none) none.hidden = true;
   }
 
   function onCreated(n) {

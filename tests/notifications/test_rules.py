@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,3 +66,38 @@ def test_the_back_off_grows():
     assert waits == [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
     assert rules.next_attempt(now, rules.MAX_ATTEMPTS) is None
     assert rules.next_attempt(now, 0) == now
+
+
+# --- NOTIFY_QUIET_HOURS: another window, or none -------------------------------------------
+
+def test_the_quiet_hours_read_from_the_setting():
+    assert rules.parse_quiet_hours("22:00-07:00") == rules.DEFAULT_QUIET
+    assert rules.parse_quiet_hours(" 21:30 - 7:30 ") == rules.QuietHours(time(21, 30), time(7, 30))
+    assert rules.parse_quiet_hours("12:00-14:00") == rules.QuietHours(time(12), time(14))
+    for none in ("", "off", "None", None):
+        assert rules.parse_quiet_hours(none) is None
+    for bad in ("22-07", "25:00-07:00", "22:00-22:00", "22:61-07:00", "every night"):
+        with pytest.raises(ValueError):
+            rules.parse_quiet_hours(bad)
+
+
+def test_a_window_within_the_day_and_no_window_at_all():
+    noon = rules.QuietHours(time(12), time(14))
+    assert not rules.is_quiet(DAY.replace(hour=11, minute=59), noon)
+    assert rules.is_quiet(DAY.replace(hour=12), noon)
+    assert rules.quiet_until(DAY.replace(hour=13, minute=30), noon) == DAY.replace(hour=14)
+    assert not rules.is_quiet(DAY.replace(hour=14), noon)
+    assert not rules.is_quiet(DAY.replace(hour=23), noon)  # the night is not quiet under this window
+    late = DAY.replace(hour=23)
+    assert rules.is_quiet(late) and not rules.is_quiet(late, None)
+    assert rules.earliest_send(late, None) == late
+    assert rules.next_attempt(late, 1, None) == late + rules.BACKOFF[0]
+
+
+def test_a_bad_setting_stops_start_up(tmp_path):
+    from courtyard import create_app
+    from courtyard.config import TestConfig
+    with pytest.raises(RuntimeError, match="NOTIFY_QUIET_HOURS"):
+        create_app(TestConfig(f"sqlite:///{tmp_path / 'q.sqlite3'}", NOTIFY_QUIET_HOURS="all night"))
+    app = create_app(TestConfig(f"sqlite:///{tmp_path / 'q.sqlite3'}", NOTIFY_QUIET_HOURS=""))
+    assert app.config["NOTIFY_QUIET_HOURS"] is None
