@@ -39,6 +39,7 @@ def current_locale_name() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = NAMES
     app.jinja_env.filters["when"] = timefmt.when  # the one way a time is written (timefmt.py)
+    app.jinja_env.filters["day"] = timefmt.day  # and a calendar day
 
 
 # --- the catalogues ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ rendered live.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from babel.dates import format_date, format_timedelta
 
@@ -53,6 +53,13 @@ def when_text(moment: datetime | None, now: datetime, *, locale="zh_CN", tz: tzi
     return f"{format_date(local.date(), pattern, locale=babel_locale)} {time}"
 
 
+def day_text(day: date, *, locale="zh_CN", year: bool = True) -> str:
+    """A calendar day as people write it: 2026年5月2日 / 2 May 2026 (without the year: 5月2日)."""
+    lang = _language(locale)
+    pattern = (DAY_WITH_YEAR if year else DAY)[lang]
+    return format_date(day, pattern, locale="zh_CN" if lang == "zh" else "en")
+
+
 def when(moment: datetime | None) -> str:
     """The `when` template filter: `when_text` at the clock's now, in the reader's language."""
     from flask_babel import get_locale
@@ -61,3 +68,9 @@ def when(moment: datetime | None) -> str:
     from . import clock
     return when_text(moment, clock.now(), locale=get_locale(), today=_("today %(time)s"),
                      just_now=_("just now"))
+
+
+def day(value: date | None) -> str:
+    """The `day` template filter: day_text in the reader's language."""
+    from flask_babel import get_locale
+    return day_text(value, locale=get_locale()) if value is not None else ""

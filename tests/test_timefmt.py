@@ -111,3 +111,12 @@ def test_the_scripts_format_is_the_servers():
     got = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True,
                                     timeout=60).stdout)
     assert got == [[zh, en] for _, zh, en in cases]
+
+
+def test_a_calendar_day_reads_as_people_write_it():
+    from datetime import date
+
+    from courtyard.timefmt import day_text
+    assert day_text(date(2026, 5, 2)) == "2026年5月2日"
+    assert day_text(date(2026, 5, 2), year=False) == "5月2日"
+    assert day_text(date(2026, 5, 2), locale="en") == "2 May 2026"

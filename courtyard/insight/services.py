@@ -11,12 +11,14 @@ from collections import defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..deliberation.models import CATEGORY_LABELS, Category, Topic, TopicStatus
 from ..errors import Forbidden, Invalid, NotFound
+from ..timefmt import day_text
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places.models import Building, Community, Courtyard, Organization
@@ -571,9 +573,10 @@ def act_on_recurring(actor, *, topic_ids, make_task=False, title=None, assignee_
     if len(title) > PROACTIVE_TITLE_MAX:
         title = title[:PROACTIVE_TITLE_MAX]
     first, last = rules.local_date(found[0].created_at), rules.local_date(found[-1].created_at)
+    lang = get_locale()
     lines = [_("This problem was raised %(n)s times in this courtyard from %(first)s to %(last)s:",
-               n=len(found), first=first.isoformat(), last=last.isoformat())]
-    lines += [f"#{t.id} {t.title} ({rules.local_date(t.created_at).isoformat()})" for t in found]
+               n=len(found), first=day_text(first, locale=lang), last=day_text(last, locale=lang))]
+    lines += [f"#{t.id} {t.title} ({day_text(rules.local_date(t.created_at), locale=lang)})" for t in found]
     lines.append(_("Staff are taking it up before it is raised again (未诉先办)."))
     topic = topics.create_topic(actor, courtyard, title=title, body="\n".join(lines)[:4000], category=category.value)
     action = ProactiveAction(courtyard_id=courtyard.id, category=category, topic_id=topic.id,
