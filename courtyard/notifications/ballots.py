@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..dbtypes import iso
 from ..extensions import db
 from ..voting.models import Proposal, RollEntry, Rule, Vote
+from . import channels, preferences
 from .services import _audience, _notify
 
 BALLOT_OPENED, BALLOT_CLOSING, BALLOT_DECIDED, BALLOT_REMINDER = (
@@ -49,20 +50,24 @@ def _roll(proposal: Proposal, session=None, *, waiting_only: bool = False) -> li
 
 
 def _one_per_household(rule, lines, audience: list[int]) -> set[int] | None:
-    """Who gets the outbound message: one person per flat (an owner first) under the rules that
-    count households; None (everyone) under the majority rule."""
+    """Who gets the outbound message: one person per flat under the rules that count households —
+    one who turned a text-message or e-mail channel on, an owner first — ; None (everyone) under
+    the majority rule."""
     if rule is None or Rule(rule) == Rule.majority:
         return None
     told = set(audience)
-    chosen: dict[object, tuple[bool, int]] = {}
+    # Someone of the flat who asked for text messages (or e-mail) comes before an owner who did not.
+    opted = preferences.enabled_for(told, [c.name for c in channels.configured() if channels.is_opt_in(c)])
+    chosen: dict[object, tuple[int, bool, int]] = {}
     for user_id, unit_id, is_owner in lines:
         if user_id not in told:
             continue
         key = unit_id if unit_id is not None else ("person", user_id)
+        rank = (len(opted.get(user_id, ())), bool(is_owner))
         best = chosen.get(key)
-        if best is None or (is_owner and not best[0]):
-            chosen[key] = (bool(is_owner), user_id)
-    return {user_id for _owner, user_id in chosen.values()}
+        if best is None or rank > best[:2]:
+            chosen[key] = (*rank, user_id)
+    return {user_id for *_rank, user_id in chosen.values()}
 
 
 def _tell(proposal: Proposal, lines, *, kind: str, actor=None, url: str, data: dict) -> None:

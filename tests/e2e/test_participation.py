@@ -204,6 +204,7 @@ def test_a_ballot_reaches_its_roll_and_the_topic_follows_to_the_end(server, gate
     for voter, remaining in ((owner, 3), (neighbour, 2)):
         voter.goto(f"/topics/{w.topic_id}")
         voter.locator('#discussion[data-joined="true"]').wait_for()
+        voter.locator(".tool-button[aria-controls=fold-proposals]").click()  # the ballot waits behind 投票
         button = voter.locator(f"#proposal-{w.proposal_id} .vote-button.vote-yes")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
