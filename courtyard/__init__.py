@@ -189,6 +189,7 @@ def _init_blueprints(app: Flask) -> None:
     from .places.views import bp as places_bp
     from .uploads.views import bp as uploads_bp
     from .web import bp as web_bp
+    from .web.participation import bp as participation_bp
 
     audit_listeners.connect()  # first: the log hears each act before the other listeners do
     notifications.init_app(app)  # before api.init_app: their JSON routes join the API blueprint
@@ -196,6 +197,7 @@ def _init_blueprints(app: Flask) -> None:
     deliberation_listeners.connect()
     api.init_app(app)
     app.register_blueprint(web_bp)
+    app.register_blueprint(participation_bp)  # open ballots and a topic's progress for the pages
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(moderation_bp)
