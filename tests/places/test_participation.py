@@ -3,8 +3,12 @@ link to vote), the 表决中 badge and the task's progress on topic cards and th
 a fixed number of queries whatever the number of topics."""
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -145,3 +149,26 @@ def test_the_page_asks_the_same_number_of_queries_for_two_topics_or_eight(w, app
 def test_the_countdown_arithmetic(left, parts):
     now = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)
     assert time_left_parts(now + left, now) == parts
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_scripts_countdown_is_the_servers():
+    script = (Path(__file__).parents[2] / "static" / "js" / "countdown.js").read_text(encoding="utf-8")
+    now = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)
+    lefts = [timedelta(days=3, hours=23, minutes=59, seconds=30), timedelta(days=1, hours=6),
+             timedelta(hours=2, minutes=5), timedelta(minutes=4, seconds=1), timedelta(seconds=1),
+             timedelta(0), timedelta(minutes=-3)]
+    program = f"""
+      global.document = {{ querySelectorAll: function () {{ return []; }} }};
+      global.window = {{ setInterval: function () {{}} }};
+      {script}
+      var now = Date.parse({json.dumps(now.isoformat())}), out = [];
+      {json.dumps([(now + left).isoformat() for left in lefts])}.forEach(function (iso) {{
+        var p = window.Courtyard.countdown.parts(Date.parse(iso), now);
+        out.push(p ? [p.d, p.h, p.m] : null);
+      }});
+      console.log(JSON.stringify(out));
+    """
+    got = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True,
+                                    timeout=60).stdout)
+    assert got == [list(p) if p else None for p in (time_left_parts(now + left, now) for left in lefts)]
