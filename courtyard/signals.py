@@ -18,7 +18,7 @@ of what other receivers do in turn (a ballot opened, then the topic's new status
 Who listens (connected by create_app, through each listener module's `connect()`):
 - courtyard/audit/listeners.py: one audit-log entry per act (nearly every signal here);
 - courtyard/notifications/listeners.py: tells people (the in-app centre, outbound channels);
-- courtyard/deliberation/listeners.py: a topic's status follows its ballots;
+- courtyard/deliberation/listeners.py: a topic's status follows its ballots and tasks (lifecycle.py);
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
 Nothing else may import courtyard.notifications (import-linter, .importlinter).
 """
