@@ -162,3 +162,31 @@ def test_the_check_itself_finds_a_serious_violation(axe_page):
                      '<button></button></main></body></html>')
     found = {v["id"] for v in violations(page)}
     assert {"image-alt", "button-name"} <= found
+
+
+@pytest.mark.parametrize("role", ["resident", "street"])
+def test_the_open_menu_and_photo_choice_have_no_serious_violations(axe_page, ids, role):
+    """States a page reaches by tapping: the header's menu opened on a phone; photos chosen in the picker."""
+    import io
+
+    from PIL import Image
+    page = axe_page(360)
+    login(page, LOGINS[role], PASSWORD, next_path="/notifications")
+    report: list[str] = []
+    page.locator("#topmenu > summary").click()
+    page.locator("#topmenu .topmenu-panel").wait_for()
+    found = violations(page)
+    if found:
+        report.append(describe(found, "the open menu"))
+    if role == "resident":
+        page.goto(f"/courtyards/{ids['courtyard']}/topics/new")
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), (90, 90, 90)).save(out, "PNG")
+        page.locator("#photos-album").set_input_files(files=[
+            {"name": "a.png", "mimeType": "image/png", "buffer": out.getvalue()},
+            {"name": "b.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
+        page.locator(".photo-chosen img").first.wait_for()
+        found = violations(page)
+        if found:
+            report.append(describe(found, "the photo picker with photos chosen"))
+    assert not report, "\n\n".join(report)
