@@ -241,6 +241,21 @@ def test_photos_open_in_a_viewer_on_the_page(live_server, new_page):
     expect(viewer).to_be_hidden()
     assert len(page.context.pages) == 1
 
+    # A task's photos (the finished work, on the task's page) open in the same viewer.
+    staff = _login(new_page, "property")
+    staff.locator("#task-queue a[href^='/tasks/']").first.wait_for()
+    staff.goto("/tasks?view=all")
+    for href in staff.eval_on_selector_all("#task-queue a[href^='/tasks/']", "els => els.map(e => e.getAttribute('href'))"):
+        staff.goto(href)
+        if staff.locator(".timeline-photos a").count():
+            break
+    else:
+        raise AssertionError("no demo task with a photo")
+    staff.locator(".timeline-photos a").first.click()
+    expect(staff.locator("dialog#photo-viewer")).to_be_visible()
+    staff.keyboard.press("Escape")
+    expect(staff.locator("dialog#photo-viewer")).to_be_hidden()
+
 
 def _auth(server, login) -> dict:
     r = requests.post(f"{server.url}/api/v1/auth/token", json={"login": login, "password": PASSWORD}, timeout=30)
