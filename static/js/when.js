@@ -56,4 +56,25 @@
 
   window.Courtyard = window.Courtyard || {};
   window.Courtyard.when = when;
+
+  // "5分钟前" and "今天" go stale on a page left open: once a minute, every <time datetime> that
+  // reads as this format wrote it (by the server or by a page's script) is written again. Other
+  // times (countdowns, dates in sentences) read differently and are left alone.
+  var written = typeof WeakMap === "function" ? new WeakMap() : null;
+  function refresh() {
+    if (!written || !document.querySelectorAll) return;
+    var now = Date.now();
+    Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (el) {
+      var iso = el.getAttribute("datetime"), text = (el.textContent || "").trim();
+      var mine = written.has(el) ? written.get(el) === text : text === when(iso, now - 60000) || text === when(iso, now);
+      if (!mine) return;
+      var fresh = when(iso, now);
+      if (fresh && fresh !== text) el.textContent = fresh;
+      written.set(el, fresh || text);
+    });
+  }
+  if (typeof setInterval === "function" && document.addEventListener) {
+    document.addEventListener("DOMContentLoaded", refresh);
+    setInterval(refresh, 60000);
+  }
 })();
