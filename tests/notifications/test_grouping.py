@@ -3,6 +3,8 @@ status changes), under one id, pushed again as it grows; read, the next step sta
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from courtyard import events
 from courtyard.notifications import grouping
@@ -104,3 +106,19 @@ def test_the_centre_shows_the_count_and_the_steps(w, app):
     assert page.count('class="notification-step"') == grouping.STEPS_KEPT
     english = Browser(app.test_client()).english().login(w.secretary).text("/notifications")
     assert "13 steps" in english
+
+
+task_steps = st.lists(st.sampled_from(["task_assigned", "task_status", "task_done", "task_reopened",
+                                       "task_escalated", "task_overdue"]), min_size=1, max_size=40)
+
+
+@given(task_steps)
+def test_any_run_of_steps_counts_them_all_and_keeps_the_latest(kinds):
+    data = None
+    for i, kind in enumerate(kinds):
+        previous = (kinds[i - 1], data, f"t{i - 1}") if data is not None else None
+        data = grouping.gathered(previous, kind, {"title": "t", "task_id": 5, "n": i}, f"t{i}", "task:5")
+    assert data["count"] == len(kinds) and data["n"] == len(kinds) - 1
+    assert [s["kind"] for s in data["steps"]] == kinds[-grouping.STEPS_KEPT:]
+    assert [s["at"] for s in data["steps"]] == [f"t{i}" for i in range(len(kinds))][-grouping.STEPS_KEPT:]
+    assert all("title" not in s["data"] and "task_id" not in s["data"] for s in data["steps"])
