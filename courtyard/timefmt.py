@@ -70,6 +70,17 @@ def when(moment: datetime | None) -> str:
                      just_now=_("just now"))
 
 
+def when_stored(value) -> str:
+    """`when` for a time kept as ISO text (a notification's or an audit entry's data); text that
+    is not a time is given back as it is, nothing as ""."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return when(value)
+
+
 def day(value: date | None) -> str:
     """The `day` template filter: day_text in the reader's language."""
     from flask_babel import get_locale

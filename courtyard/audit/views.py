@@ -13,21 +13,10 @@ from ..extensions import db
 from ..pagination import page_of
 from ..validation import parse_id
 from ..places.models import Organization
-from ..timefmt import when
+from ..timefmt import when_stored
 from . import permissions, services, words
 
 bp = Blueprint("audit", __name__)
-
-
-def _when(value) -> str:
-    """A time stored as ISO text in an entry's data, written as every time is (timefmt)."""
-    from datetime import datetime
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return when(value)
 PAGE_SIZE = 50
 
 
@@ -86,7 +75,7 @@ def index():
         Organization.id.in_(org_ids or {-1})))}
 
     def details(entry) -> list[str]:
-        return words.details(entry, when=_when,
+        return words.details(entry, when=when_stored,
                              person=lambda i: people[i].display_name if i in people else f"#{i}",
                              organization=lambda i: orgs.get(i, f"#{i}"))
 

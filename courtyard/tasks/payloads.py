@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..dbtypes import iso
+from ..timefmt import when_stored
 from ..deliberation.payloads import author_json
 from . import rules
 from .models import Escalation, EscalationTarget, Score, Task, TaskStatus, TaskUpdate
@@ -102,15 +103,7 @@ def task_json(t: Task, *, timeline: bool = True) -> dict:
 
 def when_local(value) -> str:
     """A time for a sentence, in the reader's language and Beijing time (timefmt: 12月5日 14:00)."""
-    from datetime import datetime
-
-    from ..timefmt import when
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return when(value)
+    return when_stored(value)
 
 
 def notification_text(kind: str, data: dict) -> str | None:
