@@ -4,8 +4,6 @@ keeps one entry for the task — replaced live under the same id — that gather
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 import uuid
 from types import SimpleNamespace
@@ -13,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.factories import PASSWORD
-from tests.live import ROOT
+from tests.live.world import run_world
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +44,7 @@ def _build() -> dict:
 
 
 def build_world(server) -> SimpleNamespace:
-    out = subprocess.run([sys.executable, "-m", "tests.e2e.test_grouped_notifications"], cwd=ROOT, env=server.env,
-                         capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise RuntimeError(f"building the world failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1], object_hook=lambda d: SimpleNamespace(**d))
+    return run_world("tests.e2e.test_grouped_notifications", server)
 
 
 def _step(server, staff, task_id, status):

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -22,7 +20,8 @@ import pytest
 import requests
 
 from tests.factories import PASSWORD
-from tests.live import ROOT, LiveServer
+from tests.live import LiveServer
+from tests.live.world import run_world
 from tests.notifications.gateway import FakeSmsGateway
 
 from .conftest import login
@@ -86,11 +85,7 @@ def _build() -> dict:
 
 
 def build_world(server) -> SimpleNamespace:
-    out = subprocess.run([sys.executable, "-m", "tests.e2e.test_participation"], cwd=ROOT, env=server.env,
-                         capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise RuntimeError(f"building the world failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1], object_hook=lambda d: SimpleNamespace(**d))
+    return run_world("tests.e2e.test_participation", server)
 
 
 class Api:

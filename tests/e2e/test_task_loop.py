@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import uuid
 from types import SimpleNamespace
 
 import pytest
 
 from tests.factories import PASSWORD
-from tests.live import ROOT
+from tests.live.world import run_world
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +49,7 @@ def _build() -> dict:
 
 
 def build_world(server) -> SimpleNamespace:
-    out = subprocess.run([sys.executable, "-m", "tests.e2e.test_task_loop"], cwd=ROOT, env=server.env,
-                         capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise RuntimeError(f"building the world failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1], object_hook=lambda d: SimpleNamespace(**d))
+    return run_world("tests.e2e.test_task_loop", server)
 
 
 def png() -> bytes:

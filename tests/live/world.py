@@ -51,13 +51,19 @@ def _build(residents: int) -> dict:
     return world
 
 
-def build_world(server, residents: int = 2) -> SimpleNamespace:
-    """Write a fresh world into `server`'s database; returns it with attribute access."""
-    out = subprocess.run([sys.executable, "-m", "tests.live.world", str(residents)], cwd=ROOT, env=server.env,
+def run_world(module: str, server, *args: str) -> SimpleNamespace:
+    """Run `python -m module args…` against `server`'s database (its environment): the module
+    writes its world and prints it as JSON on its last line; returned with attribute access."""
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=server.env,
                          capture_output=True, text=True, timeout=300)
     if out.returncode != 0:
-        raise RuntimeError(f"building the world failed:\n{out.stderr[-4000:]}")
+        raise RuntimeError(f"building the world of {module} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1], object_hook=lambda d: SimpleNamespace(**d))
+
+
+def build_world(server, residents: int = 2) -> SimpleNamespace:
+    """Write a fresh world into `server`'s database; returns it with attribute access."""
+    return run_world("tests.live.world", server, str(residents))
 
 
 if __name__ == "__main__":
