@@ -1,5 +1,6 @@
 /* The topic page's panels behind buttons (templates/deliberation/topic.html .topic-tools): 管理, 表决
-   and 任务 start closed so that the discussion comes first on a phone; each button says whether its
+   and 任务 start closed on a phone so that the discussion comes first (on a wide screen, from 64rem,
+   they start open: there is room beside and below); each button says whether its
    panel is open (aria-expanded). A link into a closed panel (#proposal-3 from a notification, #tasks,
    a form's answer) opens it and shows the thing. Without JavaScript the panels are all shown. */
 (function () {
@@ -16,8 +17,9 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
+  var wide = window.matchMedia && window.matchMedia("(min-width: 64rem)").matches;
   Array.prototype.forEach.call(buttons, function (button) {
-    set(button, false);
+    set(button, wide);
     button.hidden = false;
     button.addEventListener("click", function () {
       set(button, button.getAttribute("aria-expanded") !== "true");

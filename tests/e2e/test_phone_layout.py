@@ -139,6 +139,15 @@ def test_a_secretary_finds_the_discussion_and_the_composer_on_the_first_screen(l
     expect(page.locator('.tool-button[aria-controls="fold-proposals"]')).to_have_attribute("aria-expanded", "true")
 
 
+def test_on_a_wide_screen_the_panels_start_open(live_server, new_page):
+    from playwright.sync_api import expect
+    _cy, topic_id = _ebike_topic(_api(live_server, "secretary"))
+    page = _login(lambda: new_page(width=1280, height=900), "secretary", f"/topics/{topic_id}")
+    for panel in ("fold-manage", "fold-proposals", "fold-tasks"):
+        expect(page.locator(f'.tool-button[aria-controls="{panel}"]')).to_have_attribute("aria-expanded", "true")
+        expect(page.locator(f"#{panel}")).to_be_visible()
+
+
 def test_the_composer_counts_and_says_why_it_will_not_send(live_server, new_page):
     from playwright.sync_api import expect
     _cy, topic_id = _ebike_topic(_api(live_server, "owner"))
