@@ -221,8 +221,9 @@ def register(*, invite_code, unit_id, login, password, display_name, phone=None,
     except Invalid as err:
         f.errors.update(err.fields)
         building = None
-    _, _, _, phone = check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone,
-                                       phone_required=True)  # the roll's reminders reach people by it
+    # The phone is optional (not everyone wants to give it; a neighbour may register for an
+    # elder), but when given it must be a mainland mobile: text messages go to it.
+    _, _, _, phone = check_user_fields(f, login=login, password=password, display_name=display_name, phone=phone)
     if building is not None:
         places.unit_of(f, building.courtyard, unit_id, required=True)
     places.check_tenure(f, is_owner)
