@@ -13,6 +13,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..timefmt import when_stored
+
 SMS_LIMIT = 70  # one Chinese text message (UCS-2)
 PREFIX = _l("[Courtyard] ")
 SMS_TEMPLATES = {
@@ -20,7 +22,13 @@ SMS_TEMPLATES = {
     "membership_approved": _l("You have joined %(courtyard)s."),
     "task_assigned": _l("New task “%(title)s” for %(org)s. Please handle it in time."),
     "task_escalated": _l("Task “%(title)s” was escalated. Please respond."),
+    # The ballot's roll (notifications/ballots.py): %(closes)s and %(result)s are made below.
+    "ballot_opened": _l("Voting on “%(proposal)s” is open until %(closes)s. Please log in and vote."),
+    "ballot_closing": _l("Voting on “%(proposal)s” closes %(closes)s; your household has not voted yet."),
+    "ballot_decided": _l("“%(proposal)s”: %(result)s. See the decision record in the app."),
+    "ballot_reminder": _l("%(name)s reminds you: your household has not voted on “%(proposal)s” (until %(closes)s)."),
 }
+RESULTS = {"adopted": _l("adopted"), "rejected": _l("not adopted")}
 
 
 def _locale(notification: dict) -> str:
@@ -48,6 +56,10 @@ def sms(notification: dict) -> tuple[str, dict[str, str], str]:
     with force_locale(_locale(notification)):
         prefix = str(PREFIX)
         template = SMS_TEMPLATES.get(kind)
+        if "closes_at" in params:
+            params["closes"] = when_stored(params["closes_at"])
+        if params.get("outcome") in RESULTS:
+            params["result"] = str(RESULTS[params["outcome"]])
         if template is None:
             return kind, params, shorten(prefix + (notification.get("text") or ""), SMS_LIMIT)
         try:
@@ -55,8 +67,9 @@ def sms(notification: dict) -> tuple[str, dict[str, str], str]:
         except (KeyError, ValueError, TypeError):  # data without what the template names
             return kind, params, shorten(prefix + (notification.get("text") or ""), SMS_LIMIT)
         over = len(text) - SMS_LIMIT
-        if over > 0 and params.get("title"):
-            params["title"] = shorten(params["title"], max(len(params["title"]) - over, 8))
+        name = "proposal" if "%(proposal)s" in str(template) else "title"  # what may be shortened
+        if over > 0 and params.get(name):
+            params[name] = shorten(params[name], max(len(params[name]) - over, 8))
             text = prefix + str(template) % params
         return kind, params, text
 

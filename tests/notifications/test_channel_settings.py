@@ -119,5 +119,27 @@ def test_text_messages_are_short_chinese_with_the_prefix(app):
     assert "物业公司" in text and params["link"] == "http://x/topics/1" and "count" not in params
     _, _, english = texts.sms({**note, "locale": "en"})
     assert english.startswith("[Courtyard] ") and "is invited into" in english
-    _, _, other = texts.sms({"kind": "ballot_opened", "locale": "zh_CN", "text": "开始表决：" + "很长" * 60})
-    assert other.startswith("【掌上四合院】开始表决") and len(other) == 70
+    _, _, other = texts.sms({"kind": "task_status", "locale": "zh_CN", "text": "任务进展：" + "很长" * 60})
+    assert other.startswith("【掌上四合院】任务进展") and len(other) == 70
+
+
+def test_the_ballot_texts_name_the_proposal_the_deadline_and_the_result(app):
+    from datetime import datetime, timezone
+    closes = datetime(2026, 12, 10, 12, 0, tzinfo=timezone.utc).isoformat()  # 20:00 Beijing time
+    with app.test_request_context("/"):
+        base = {"locale": "zh_CN", "text": "", "data": {"proposal": "车棚加装 4 个扫码充电口", "closes_at": closes}}
+        _, _, opened = texts.sms({**base, "kind": "ballot_opened"})
+        assert opened == "【掌上四合院】“车棚加装 4 个扫码充电口”开始表决，截止12月10日 20:00，请登录投票。"
+        _, _, closing = texts.sms({**base, "kind": "ballot_closing"})
+        assert "12月10日 20:00" in closing and "您家还没有投票" in closing
+        _, _, decided = texts.sms({**base, "kind": "ballot_decided", "data": {**base["data"], "outcome": "rejected"}})
+        assert "表决结果：未通过" in decided
+        _, _, reminded = texts.sms({**base, "kind": "ballot_reminder", "data": {**base["data"], "name": "张德明"}})
+        assert reminded.startswith("【掌上四合院】张德明提醒") and len(reminded) <= 70
+        long = {**base, "kind": "ballot_opened", "data": {**base["data"], "proposal": "很长的方案" * 20}}
+        _, params, text = texts.sms(long)
+        assert len(text) <= 70 and params["proposal"].endswith("…")
+        _, _, english = texts.sms({**base, "kind": "ballot_decided", "locale": "en",
+                                   "data": {**base["data"], "outcome": "adopted"}})
+        assert english.startswith("[Courtyard] “车棚加装") and english.endswith("”: adopted. See the decision record in the app.")
+        assert len(english) <= 70
