@@ -55,11 +55,10 @@ def cut(sid: str) -> None:
     identity = sockets.forget(sid)
     if identity is None:
         return
-    from .topics import announce_presence
-    for room, online, changed in presence.leave_everywhere(identity.user_id, sid):
+    for room, _online, changed in presence.leave_everywhere(identity.user_id, sid):
         parsed = rooms.parse(room)
         if changed and parsed and parsed[0] == rooms.TOPIC:
-            announce_presence(parsed[1], online)
+            presence.changed(parsed[1])
     for room in list(socketio.server.rooms(sid)):
         if room != sid:
             socketio.server.leave_room(sid, room)

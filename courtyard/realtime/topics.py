@@ -27,10 +27,6 @@ def room_of(topic_id: int) -> str:
     return rooms.topic(topic_id)
 
 
-def announce_presence(topic_id: int, online: int) -> None:
-    events.send_now("presence.changed", room_of(topic_id), {"topic_id": topic_id, "online": online})
-
-
 def _topic_id(value) -> int:
     """A topic id as sent by a client; anything else cannot name a topic."""
     topic_id = parse_id(value)
@@ -49,7 +45,7 @@ def join_topic(actor, data):
         join_room(room)
     online, changed = presence.enter(room, actor.id, request.sid)
     if changed:
-        announce_presence(topic.id, online)
+        presence.changed(topic.id)  # the room hears it coalesced; the ack is exact now
     return {"topic_id": topic.id, "missed": [payloads.message_json(m) for m in missed],
             "more": len(missed) == MISSED_MAX, "online": online}
 
@@ -60,9 +56,9 @@ def leave_topic(actor, data):
     topic_id = _topic_id(data.get("topic_id"))
     room = room_of(topic_id)
     leave_room(room)
-    online, changed = presence.leave(room, actor.id, request.sid)
+    _online, changed = presence.leave(room, actor.id, request.sid)
     if changed:
-        announce_presence(topic_id, online)
+        presence.changed(topic_id)
     return {}
 
 

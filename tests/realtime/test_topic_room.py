@@ -183,24 +183,32 @@ def test_a_socket_flooding_commands_is_rate_limited(app, connect, topic, monkeyp
 # --- presence and typing --------------------------------------------------------------------
 
 def test_presence_counts_people_and_changes_on_join_leave_and_disconnect(connect, make, topic):
+    """Each change, once announced (presence.flush_due; coalescing itself: test_presence.py)."""
+    from courtyard.realtime import presence
+    clock = iter(range(1_000, 2_000, 10))  # each flush an interval after the last
+
+    def flushed():
+        presence.flush_due(float(next(clock)))
+        return author.events("presence.changed")
+
     neighbour = make.resident(topic.courtyard)
     author = connect(topic.author)
     assert author.join(topic)["online"] == 1
-    assert author.events("presence.changed") == [{"topic_id": topic.id, "online": 1}]
+    assert flushed() == [{"topic_id": topic.id, "online": 1}]
     other = connect(neighbour)
     assert other.join(topic)["online"] == 2
-    assert author.events("presence.changed") == [{"topic_id": topic.id, "online": 2}]
+    assert flushed() == [{"topic_id": topic.id, "online": 2}]
     second_tab = connect(neighbour)
     assert second_tab.join(topic)["online"] == 2  # the same person twice is one person
-    assert author.events("presence.changed") == []
+    assert flushed() == []
     second_tab.client.disconnect()
-    assert author.events("presence.changed") == []
+    assert flushed() == []
     other.emit("leave_topic", {"topic_id": topic.id})
-    assert author.events("presence.changed") == [{"topic_id": topic.id, "online": 1}]
+    assert flushed() == [{"topic_id": topic.id, "online": 1}]
     other.join(topic)
-    author.events("presence.changed")
+    assert flushed() == [{"topic_id": topic.id, "online": 2}]
     other.client.disconnect()
-    assert author.events("presence.changed") == [{"topic_id": topic.id, "online": 1}]
+    assert flushed() == [{"topic_id": topic.id, "online": 1}]
 
 
 def test_typing_reaches_the_others_in_the_room_but_not_the_typist(connect, make, topic):
