@@ -1,4 +1,4 @@
-"""Commands of CONTRACT §1: init-db, seed-demo, create-admin, import-places."""
+"""Commands of CONTRACT §1: init-db, seed-demo, create-admin, import-places; backup and restore."""
 from __future__ import annotations
 
 import functools
@@ -101,3 +101,47 @@ def init_app(app: Flask) -> None:
             raise click.BadParameter("--until must be YYYY-MM-DD")
         run(Plan(seed=seed, until=day, residents=residents, buildings=buildings, communities=communities, days=days),
             echo=click.echo)
+
+    @app.cli.command("backup")
+    @click.argument("file")
+    @_in_english
+    def backup_command(file):
+        """Write a consistent backup of the database to FILE while the app runs (docs/deployment.md)."""
+        from . import backup
+        try:
+            contents = backup.backup(app.config["SQLALCHEMY_DATABASE_URI"], file)
+        except backup.BackupError as err:
+            click.echo(f"error: {err.message}; no backup was written.", err=True)
+            sys.exit(1)
+        click.echo(f"backed up to {file}: {contents.summary()}")
+
+    @app.cli.command("restore")
+    @click.argument("file")
+    @click.option("--yes", is_flag=True, help="Replace the database without asking.")
+    @_in_english
+    def restore_command(file, yes):
+        """Replace the database with the backup in FILE (checked first; asks unless --yes)."""
+        from . import backup
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        try:
+            found = backup.inspect(url, file)
+            where = backup.target_of(url).describe()
+            if not yes:
+                try:
+                    click.confirm(f"Replace everything in {where} with {file} ({found.summary()})?",
+                                  abort=True)
+                except click.Abort:
+                    click.echo(f"error: nothing was restored; {where} is unchanged "
+                               "(answer y, or give --yes to restore without asking).", err=True)
+                    sys.exit(1)
+            from .extensions import db
+            db.session.remove()
+            db.engine.dispose()  # this process holds no connection or lock during the restore
+            contents = backup.restore(url, file)
+        except backup.BackupError as err:
+            click.echo(f"error: {err.message}", err=True)
+            sys.exit(1)
+        click.echo(f"restored {file} into {where}: {contents.summary()}")
+        _revisions, head = backup.known_revisions()
+        if contents.revision != head:
+            click.echo(f"the restored schema is older than this code's ({head}): run `flask --app wsgi init-db`")
