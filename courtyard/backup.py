@@ -37,8 +37,8 @@ class BackupError(Exception):
         self.message = message
 
 
-# Called with no arguments once the backup's snapshot is fixed and before it is copied: what
-# is committed after this call is not in the backup. A seam for the tests (tests/cli/test_backup.py).
+# Called with no arguments once the backup's snapshot is fixed and its temporary file made, before
+# the copy: what is committed after this call is not in the backup. A seam for the tests (tests/cli/test_backup.py).
 after_snapshot: Callable[[], None] = lambda: None  # noqa: E731
 
 
@@ -63,7 +63,7 @@ class Target:
 def database_kind(url: str) -> str:
     """'sqlite' or 'postgresql' from a database URL (any driver); BackupError for anything else."""
     try:
-        backend = sa.engine.make_url(url).get_backend_name()
+        backend = sa.engine.make_url(normalise_database_url(url)).get_backend_name()
     except sa.exc.ArgumentError:
         raise BackupError(f"cannot read the database URL {_hide_password(url)!r}") from None
     if backend in ("sqlite", "postgresql"):
@@ -73,7 +73,7 @@ def database_kind(url: str) -> str:
 
 def target_of(url: str) -> Target:
     kind = database_kind(url)
-    u = sa.engine.make_url(url)
+    u = sa.engine.make_url(normalise_database_url(url))
     if kind == "sqlite":
         if not u.database or u.database == ":memory:" or u.query.get("mode") == "memory":
             raise BackupError("the database is in memory: there is no file to back up or restore")
@@ -218,8 +218,8 @@ def _sqlite_backup(target: Target, dest: Path) -> Contents:
             contents = _contents(_scalar(src))
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{target.path} is not a Courtyard database ({exc})") from None
-        after_snapshot()
         with _temporary_next_to(dest) as tmp:
+            after_snapshot()
             out = sqlite3.connect(tmp)
             try:
                 src.backup(out)  # all pages in one step, from the snapshot above
@@ -341,8 +341,8 @@ def _pg_backup(target: Target, dest: Path) -> Contents:
                     contents = _contents(lambda sql: conn.scalar(sa.text(sql)))
                 except sa.exc.DBAPIError as exc:
                     raise BackupError(f"{target.describe()} is not a Courtyard database ({exc.orig})") from None
-                after_snapshot()
                 with _temporary_next_to(dest) as tmp:
+                    after_snapshot()
                     done = _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", "--no-password",
                                  f"--file={tmp}"], _pg_env(target))
                     if done.returncode != 0:

@@ -134,9 +134,6 @@ def init_app(app: Flask) -> None:
                     click.echo(f"error: nothing was restored; {where} is unchanged "
                                "(answer y, or give --yes to restore without asking).", err=True)
                     sys.exit(1)
-            from .extensions import db
-            db.session.remove()
-            db.engine.dispose()  # this process holds no connection or lock during the restore
             contents = backup.restore(url, file)
         except backup.BackupError as err:
             click.echo(f"error: {err.message}", err=True)
