@@ -323,8 +323,7 @@ def invitations(actor, topic: Topic) -> list[TopicInvitation]:
     """Who was brought into the topic; every reader may see it. Raises NotFound."""
     if not permissions.can_view_topic(actor, topic):
         raise NotFound()
-    return list(db.session.scalars(sa.select(TopicInvitation).where(TopicInvitation.topic_id == topic.id)
-                                   .order_by(TopicInvitation.id)))
+    return list(permissions.topic_invitations(topic))
 
 
 def get_invitation(actor, topic: Topic, invitation_id) -> TopicInvitation:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from .. import memo
 from ..accounts.models import User
 from ..extensions import db
 from ..places import permissions as places
@@ -30,10 +32,21 @@ def visible_topics(user) -> sa.Select:
 
 
 def can_view_topic(user, topic: Topic) -> bool:
+    """visible_topics for one topic, from what the rules know already: its courtyard is visible
+    to the user, or one of their organizations was invited into it."""
     if not places._authenticated(user):
         return False
-    return bool(db.session.scalar(sa.select(sa.exists(
-        visible_topics(user).where(Topic.id == topic.id).with_only_columns(Topic.id)))))
+    if places.can_view_courtyard(user, topic.courtyard):
+        return True
+    return invited_organization_id(user, topic) is not None
+
+
+def topic_invitations(topic: Topic) -> list[TopicInvitation]:
+    """Who was brought into the topic, oldest first, with the organization or community: once a
+    request (asked by the rules and shown by the page)."""
+    return memo.remembered(("topic_invitations", topic.id), lambda: list(db.session.scalars(
+        sa.select(TopicInvitation).where(TopicInvitation.topic_id == topic.id).order_by(TopicInvitation.id)
+        .options(joinedload(TopicInvitation.organization), joinedload(TopicInvitation.community)))))
 
 
 def invited_organization_id(user, topic: Topic) -> int | None:
@@ -41,9 +54,7 @@ def invited_organization_id(user, topic: Topic) -> int | None:
     orgs = places.organization_ids(user)
     if not orgs:
         return None
-    return db.session.scalar(sa.select(TopicInvitation.organization_id).where(
-        TopicInvitation.topic_id == topic.id, TopicInvitation.organization_id.in_(orgs))
-        .order_by(TopicInvitation.id).limit(1))
+    return next((i.organization_id for i in topic_invitations(topic) if i.organization_id in orgs), None)
 
 
 def speaks_as_community_staff(user, topic: Topic) -> bool:

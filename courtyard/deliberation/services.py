@@ -11,6 +11,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import clock, events, signals
 from ..realtime import rooms
@@ -18,9 +19,9 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places import services as place_services
-from ..places.models import Courtyard
+from ..places.models import Building, Courtyard
 from ..uploads import services as uploads
-from ..validation import MAX_ID, Fields, parse_whole
+from ..validation import MAX_ID, Fields, parse_id, parse_whole
 from . import payloads, permissions, rates
 from .models import Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
 from .ordering import topic_lock
@@ -52,8 +53,13 @@ def check_blocked_words(f: Fields, field: str, text: str | None) -> None:
 
 
 def get_topic(actor, topic_id) -> Topic:
-    """A topic the actor may read; NotFound otherwise (existence is private)."""
-    topic = place_services.find(Topic, topic_id)
+    """A topic the actor may read; NotFound otherwise (existence is private). Loaded with what
+    its page shows around it: courtyard, building and community, author, photos, merged-into."""
+    ident = parse_id(topic_id)
+    topic = db.session.get(Topic, ident, options=(
+        joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community),
+        joinedload(Topic.author), joinedload(Topic.merged_into), joinedload(Topic.photos),
+    )) if ident is not None else None
     if topic is None or not permissions.can_view_topic(actor, topic):
         raise NotFound()
     return topic
@@ -270,7 +276,8 @@ def latest_messages(actor, topic: Topic, *, limit: int = 50) -> list[Message]:
     """The newest `limit` messages in ascending order, for a page's first render."""
     if not permissions.can_view_topic(actor, topic):
         raise NotFound()
-    q = sa.select(Message).where(Message.topic_id == topic.id)
+    q = sa.select(Message).where(Message.topic_id == topic.id).options(
+        joinedload(Message.author), joinedload(Message.organization))
     if not permissions.can_moderate_topic(actor, topic):
         q = q.where(Message.hidden.is_(False))
     return list(reversed(db.session.scalars(q.order_by(Message.id.desc()).limit(limit)).all()))

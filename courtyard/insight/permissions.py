@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..places import permissions as places
-from ..places.models import Building, Community, Courtyard, Membership, MembershipStatus, Role
+from ..places.models import Community, Courtyard, Membership, MembershipStatus, Role
 from .queries import Scope
 
 
@@ -68,10 +68,7 @@ def member_community_ids(user) -> set[int]:
     """Communities in which the user is an active member of some courtyard."""
     if not places._authenticated(user):
         return set()
-    return set(db.session.scalars(
-        sa.select(Building.community_id).join(Courtyard, Courtyard.building_id == Building.id)
-        .join(Membership, Membership.courtyard_id == Courtyard.id)
-        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.active)))
+    return {m.courtyard.building.community_id for m in places.active_memberships(user)}
 
 
 def can_view_community_boards(user, community: Community | int) -> bool:

@@ -6,7 +6,9 @@ object checks (`can_view_courtyard`) are built from the same clauses so they agr
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from .. import memo
 from ..accounts.models import User
 from ..extensions import db
 from .models import (Building, Community, CommunityStaff, Courtyard, Membership,
@@ -23,26 +25,54 @@ def is_street_admin(user) -> bool:
     return _authenticated(user) and user.is_street_admin
 
 
+def _viewer(user) -> tuple[dict[int, Membership], frozenset[int], frozenset[int]]:
+    """What the rules below ask about the user, in one query, once a request (courtyard.memo):
+    their active memberships by courtyard (with its building), the communities they are staff
+    of, the organizations they belong to. The three lists are short: their product is too."""
+    def load():
+        memberships, communities, organizations = {}, set(), set()
+        for m, community_id, org_id in db.session.execute(
+                sa.select(Membership, CommunityStaff.community_id, OrganizationMember.organization_id)
+                .select_from(User)
+                .outerjoin(Membership, sa.and_(Membership.user_id == User.id,
+                                               Membership.status == MembershipStatus.active))
+                .outerjoin(CommunityStaff, CommunityStaff.user_id == User.id)
+                .outerjoin(OrganizationMember, OrganizationMember.user_id == User.id)
+                .where(User.id == user.id)
+                .options(joinedload(Membership.courtyard).joinedload(Courtyard.building))):
+            if m is not None:
+                memberships.setdefault(m.courtyard_id, m)
+            if community_id is not None:
+                communities.add(community_id)
+            if org_id is not None:
+                organizations.add(org_id)
+        return memberships, frozenset(communities), frozenset(organizations)
+    return memo.remembered(("viewer", user.id), load)
+
+
 def staff_community_ids(user) -> set[int]:
     if not _authenticated(user):
         return set()
-    return set(db.session.scalars(
-        sa.select(CommunityStaff.community_id).where(CommunityStaff.user_id == user.id)))
+    return set(_viewer(user)[1])
 
 
 def organization_ids(user) -> set[int]:
     if not _authenticated(user):
         return set()
-    return set(db.session.scalars(
-        sa.select(OrganizationMember.organization_id).where(OrganizationMember.user_id == user.id)))
+    return set(_viewer(user)[2])
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships (their courtyards and buildings loaded)."""
+    if not _authenticated(user):
+        return []
+    return list(_viewer(user)[0].values())
 
 
 def active_membership(user, courtyard: Courtyard) -> Membership | None:
     if not _authenticated(user):
         return None
-    return db.session.scalar(sa.select(Membership).where(
-        Membership.courtyard_id == courtyard.id, Membership.user_id == user.id,
-        Membership.status == MembershipStatus.active))
+    return _viewer(user)[0].get(courtyard.id)
 
 
 def is_community_staff(user, community: Community | int) -> bool:
@@ -73,10 +103,12 @@ def visible_courtyards(user) -> sa.Select:
 
 
 def can_view_courtyard(user, courtyard: Courtyard) -> bool:
+    """_visible_clause for one courtyard, from what the rules know of the user already."""
     if not _authenticated(user):
         return False
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        Courtyard.id == courtyard.id, _visible_clause(user)))))
+    if is_street_admin(user) or active_membership(user, courtyard) is not None:
+        return True
+    return courtyard.building.community_id in staff_community_ids(user)
 
 
 def can_moderate_courtyard(user, courtyard: Courtyard) -> bool:

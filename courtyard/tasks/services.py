@@ -22,8 +22,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from .. import clock, events, signals
+from .. import clock, events, memo, signals
 from ..realtime import rooms
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Topic, TopicInvitation
@@ -76,15 +77,54 @@ def tasks_for(actor, *, status=None, org_id=None, courtyard_id=None, topic_id=No
 
 
 def tasks_of_topic(actor, topic: Topic) -> list[Task]:
-    """The tasks made from a topic, oldest first, as far as the actor may see them."""
-    return list(db.session.scalars(permissions.visible_tasks(actor).where(Task.topic_id == topic.id)
-                                   .order_by(Task.id)))
+    """The tasks made from a topic, oldest first, as far as the actor may see them — with their
+    organization and timelines (authors, photos, escalations) loaded: one query a request."""
+    return [task for task, _rated in rated_tasks_of_topic(actor, topic)]
+
+
+def rated_tasks_of_topic(actor, topic: Topic) -> list[tuple[Task, tuple[dict[str, int], Score | None]]]:
+    """tasks_of_topic, each with what ratings_of_tasks says of it, all in the same one query."""
+    def load():
+        counts = [sa.select(sa.func.count()).where(TaskRating.task_id == Task.id, TaskRating.score == s)
+                  .correlate(Task).scalar_subquery() for s in Score]
+        mine = sa.select(TaskRating.score).where(TaskRating.task_id == Task.id, TaskRating.user_id == actor.id) \
+            .correlate(Task).limit(1).scalar_subquery()
+        rows = db.session.execute(
+            permissions.visible_tasks(actor).where(Task.topic_id == topic.id).order_by(Task.id)
+            .add_columns(*counts, mine).options(
+                joinedload(Task.assignee_org),
+                joinedload(Task.updates).options(
+                    joinedload(TaskUpdate.author),
+                    joinedload(TaskUpdate.escalation).options(joinedload(Escalation.organization),
+                                                              joinedload(Escalation.community)),
+                    joinedload(TaskUpdate.photos)))).unique().all()
+        out = []
+        for task, *numbers, my_score in rows:
+            rated = {s.value: int(n or 0) for s, n in zip(Score, numbers)}
+            out.append((task, (rated, Score(my_score) if my_score else None)))
+        return out
+    return memo.remembered(("tasks_of_topic", actor.id, topic.id), load)
 
 
 def rating_counts(task: Task) -> dict[str, int]:
-    rows = dict(db.session.execute(sa.select(TaskRating.score, sa.func.count()).where(
-        TaskRating.task_id == task.id).group_by(TaskRating.score)).all())
-    return {s.value: int(rows.get(s, 0)) for s in Score}
+    return ratings_of_tasks(None, [task])[task.id][0]
+
+
+def ratings_of_tasks(actor, tasks: list[Task]) -> dict[int, tuple[dict[str, int], Score | None]]:
+    """For each task: its ratings counted by score, and the actor's own score (None without one) —
+    one query for all of them."""
+    result = {t.id: ({s.value: 0 for s in Score}, None) for t in tasks}
+    if not tasks:
+        return result
+    mine = (sa.func.max(sa.case((TaskRating.user_id == actor.id, 1), else_=0)) if actor is not None
+            else sa.literal(0))
+    for task_id, score, n, is_mine in db.session.execute(
+            sa.select(TaskRating.task_id, TaskRating.score, sa.func.count(), mine)
+            .where(TaskRating.task_id.in_(result)).group_by(TaskRating.task_id, TaskRating.score)):
+        counts, my_score = result[task_id]
+        counts[score.value] = int(n)
+        result[task_id] = (counts, score if is_mine else my_score)
+    return result
 
 
 def rating_of(actor, task: Task) -> TaskRating | None:

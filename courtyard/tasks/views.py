@@ -94,18 +94,18 @@ def task_nav() -> dict:
             "escalations": permissions.can_use_escalations_inbox(current_user)}
 
 
-def _card_context(task: Task) -> dict:
-    """What templates/tasks/_card.html needs to show one task to the current user."""
+def _card_context(task: Task, rated=None) -> dict:
+    """What templates/tasks/_card.html needs to show one task to the current user. `rated`: the
+    task's (rating counts, my score) when the caller counted them for several tasks at once."""
     now = clock.now()
     status = task.status.value
     can_verify = status == rules.VERIFY_FROM and permissions.can_verify_task(current_user, task)
     can_rate = status in (rules.DONE, rules.VERIFIED) and permissions.can_rate_task(current_user, task)
-    rating = services.rating_of(current_user, task) if can_rate else None
-    ratings = services.rating_counts(task)
+    ratings, my_score = rated or services.ratings_of_tasks(current_user, [task])[task.id]
     return {
         "task": task, "overdue": rules.is_overdue(status, task.due_at, now),
         "ratings": ratings, "satisfaction": rules.satisfaction_rate(ratings),
-        "can_verify": can_verify, "can_rate": can_rate, "my_rating": rating.score.value if rating else None,
+        "can_verify": can_verify, "can_rate": can_rate, "my_rating": my_score.value if can_rate and my_score else None,
         "verify_form": VerifyForm(formdata=None, prefix=f"v{task.id}"),
     }
 
@@ -114,15 +114,15 @@ def _card_context(task: Task) -> dict:
 def topic_tasks(topic) -> dict:
     """What tasks/_topic_tasks.html shows on a topic's page: its tasks with their timelines, and
     what the current user may do (dispatch it, turn an adopted proposal into a task)."""
-    tasks = services.tasks_of_topic(current_user, topic)
+    rated = services.rated_tasks_of_topic(current_user, topic)
     can_create = (permissions.can_create_task(current_user, topic)
                   and topic.status not in topic_permissions.CLOSED_STATES)
     proposals = []
     if can_create:
-        from ..voting.models import Proposal, ProposalStatus
-        proposals = list(db.session.scalars(sa.select(Proposal).where(
-            Proposal.topic_id == topic.id, Proposal.status == ProposalStatus.adopted).order_by(Proposal.id)))
-    return {"cards": [_card_context(t) for t in tasks], "can_create": can_create, "proposals": proposals,
+        from ..voting import services as voting
+        from ..voting.models import ProposalStatus
+        proposals = [p for p in voting.topic_proposals(current_user, topic) if p.status == ProposalStatus.adopted]
+    return {"cards": [_card_context(t, r) for t, r in rated], "can_create": can_create, "proposals": proposals,
             "topic": topic}
 
 

@@ -70,10 +70,19 @@ def roll_entry(user, proposal: Proposal) -> RollEntry | None:
     """The user's line on the roll, if they may vote: on the roll and still an active member."""
     if not places._authenticated(user) or proposal.status == ProposalStatus.draft:
         return None
-    return db.session.scalar(sa.select(RollEntry).join(Membership, sa.and_(
+    return db.session.scalar(roll_entries(user, [proposal]))
+
+
+def roll_entries(user, proposals: list[Proposal]) -> sa.Select:
+    """roll_entry for several proposals of one topic at once: the user's lines on their rolls
+    (drafts have none), as long as the user is still an active member of the courtyard."""
+    ids = [p.id for p in proposals if p.status != ProposalStatus.draft]
+    if not places._authenticated(user) or not ids:
+        return sa.select(RollEntry).where(sa.false())
+    return sa.select(RollEntry).join(Membership, sa.and_(
         Membership.user_id == RollEntry.user_id, Membership.status == MembershipStatus.active,
-        Membership.courtyard_id == proposal.topic.courtyard_id)).where(
-        RollEntry.proposal_id == proposal.id, RollEntry.user_id == user.id))
+        Membership.courtyard_id == proposals[0].topic.courtyard_id)).where(
+        RollEntry.proposal_id.in_(ids), RollEntry.user_id == user.id)
 
 
 def can_vote(user, proposal: Proposal) -> bool:

@@ -80,10 +80,10 @@ def card(proposal: Proposal) -> dict:
 @bp.app_template_global()
 def voting_panel(topic: Topic) -> dict:
     """The proposals block of a topic page (templates/voting/_proposals.html)."""
-    proposals = db.session.scalars(services.proposals_in(current_user, topic)).all()
+    proposals = services.topic_proposals(current_user, topic)
     drafts = [p for p in proposals if p.status == ProposalStatus.draft]
     can_open = bool(drafts) and permissions.can_open_ballot(current_user, drafts[0])
-    return {"topic": topic, "cards": [(card(p), p) for p in proposals],
+    return {"topic": topic, "cards": list(zip(services.proposals_for(current_user, proposals), proposals)),
             "can_propose": permissions.can_propose(current_user, topic), "can_open": can_open,
             "form": ProposalForm(formdata=None, prefix="proposal")}
 

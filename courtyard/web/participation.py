@@ -18,7 +18,10 @@ from flask_login import current_user
 
 from .. import clock
 from ..tasks.progress import TaskProgress, progress_of
+from ..tasks.services import tasks_of_topic
+from ..voting.models import ProposalStatus
 from ..voting.queries import OpenBallot, open_ballots, topics_voting
+from ..voting.services import topic_proposals
 bp = Blueprint("participation", __name__)  # registered by create_app: the domains' views import courtyard.web
 
 
@@ -42,6 +45,11 @@ def topic_progress(topics) -> dict[int, Progress]:
     ids = [t.id for t in topics]
     if not ids or not current_user.is_authenticated:
         return {i: Progress() for i in ids}
+    if len(topics) == 1:  # a topic's page: from the proposals and tasks its panels load anyway
+        [topic] = topics
+        return {topic.id: Progress(
+            voting=any(p.status == ProposalStatus.voting for p in topic_proposals(current_user, topic)),
+            tasks=[TaskProgress(t.id, t.status, t.assignee_org.name) for t in tasks_of_topic(current_user, topic)])}
     voting = topics_voting(ids)
     tasks = progress_of(current_user, ids)
     return {i: Progress(voting=i in voting, tasks=tasks.get(i, [])) for i in ids}
