@@ -16,6 +16,7 @@ from /proc/<pid>/stat) and memory (RSS), client CPU, and the time to connect N c
     python bench/fanout.py --clients 100 --rate 10 --seconds 20            # app and bare
     python bench/fanout.py --clients 1000 --rate 10 --target app --async gevent
     python bench/fanout.py --hold 5000 --seconds 30                         # connect and hold
+    python bench/fanout.py --hold 1000 --hold-join --seconds 2              # connect + join, app vs bare
 
 docs/performance.md records results and how to read them.
 """
@@ -87,6 +88,7 @@ class Worker:
         self.lost_connections = 0
         self.pings = 0
         self.compressed_sockets = 0  # the server accepted permessage-deflate
+        self.presence_frames = 0  # presence.changed received since start (the app's; bare sends none)
 
     def reset(self):
         self.latencies = array("d")  # send → arrival in this host's kernel (SO_TIMESTAMPNS)
@@ -293,6 +295,9 @@ class Client:
                     self.on_delivery(p, arrived, now)
                 elif p.startswith(b'42["topic.created",'):  # the --hold probe
                     self.on_delivery(p, arrived, now, ordered=False)
+                elif p.startswith(b'42["presence.changed",'):
+                    self.w.presence_frames += 1
+                    self.w.other_events += 1
                 else:
                     self.w.other_events += 1
             elif sio == b"3":
@@ -442,7 +447,7 @@ async def reader_loop(conn, cfg: dict):
                        "read_latencies": w.read_latencies.tobytes(), "per_message": w.per_message})
         elif cmd == "status":
             conn.send({"alive": w.alive, "lost_connections": w.lost_connections, "pings": w.pings,
-                       "cpu": _cpu_since(w)})
+                       "cpu": _cpu_since(w), "presence_frames": w.presence_frames})
         elif cmd == "stop":
             for c in clients:
                 c.close()
@@ -885,6 +890,7 @@ def run_hold(target: str, args) -> dict:
         result.update({
             "alive": sum(s["alive"] for s in status), "lost_connections": sum(s["lost_connections"] for s in status),
             "pings": sum(s["pings"] for s in status), "idle_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "presence_frames": sum(s.get("presence_frames", 0) for s in status),
             "probe_status": probe, "probe_delivered": sum(g["delivered"] for g in got),
             "probe_p50": percentile(latencies, 50), "probe_max": latencies[-1] if latencies else float("nan"),
             "client_cpu": [s["cpu"] for s in status],
@@ -965,6 +971,13 @@ def print_hold(results: list[dict]):
               f"(peak {r['memory']['peak']:.0f}); idle CPU {r['idle_cpu']:.1f}% of a core")
         print(f"  probe (topic.created, HTTP {r['probe_status']}): delivered to {r['probe_delivered']}/{r['alive']} "
               f"(p50 {ms(r['probe_p50'])} ms, max {ms(r['probe_max'])} ms)")
+        if r["joined"]:
+            print(f"  presence.changed frames received by all clients: {r['presence_frames']}")
+    by = {r["target"]: r for r in results}
+    if "app" in by and "bare" in by and by["app"]["joined"]:
+        app, bare = by["app"]["connect"]["seconds"], by["bare"]["connect"]["seconds"]
+        print(f"\nconnect + join {by['app']['clients']} clients: app {app:.2f} s, bare {bare:.2f} s, "
+              f"app/bare {app / bare:.2f}×")
 
 
 def parse_args(argv=None):
