@@ -144,14 +144,24 @@ def foresight():
         presets=_presets(scope.key, "insight.foresight"), recurring=found, spots=spots,
         seasonal=services.seasonal(scope, window),
         spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]), shown=RECURRING_SHOWN,
-        can_act=lambda cy_id: _can_act(cy_id))
+        can_act=_can_act_in({p["courtyard_id"] for p in found["problems"][:RECURRING_SHOWN]}))
 
 
-def _can_act(courtyard_id: int) -> bool:
+def _can_act_in(courtyard_ids: set[int]):
+    """can_act(courtyard_id) for the page: the courtyards shown (and their buildings) in one query."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload
+
     from ..extensions import db
     from ..places.models import Courtyard
-    courtyard = db.session.get(Courtyard, courtyard_id)
-    return courtyard is not None and permissions.can_act_on_recurring(current_user, courtyard)
+    courtyards = {c.id: c for c in db.session.scalars(
+        sa.select(Courtyard).where(Courtyard.id.in_(courtyard_ids)).options(joinedload(Courtyard.building)))
+        } if courtyard_ids else {}
+
+    def can_act(courtyard_id: int) -> bool:
+        courtyard = courtyards.get(courtyard_id)
+        return courtyard is not None and permissions.can_act_on_recurring(current_user, courtyard)
+    return can_act
 
 
 @bp.post("/insight/foresight/act")
