@@ -50,6 +50,11 @@ def _yes(flag: bool) -> str:
     return _("yes") if flag else _("no")
 
 
+def _words(labels: dict) -> dict:
+    """Labels translated once per export, not once per row (gettext is most of an export's time)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def topic_rows(scope: queries.Scope, window: rules.Window) -> tuple[list[str], list[list]]:
     start, end = window.utc()
     q = (sa.select(Topic.id, Topic.created_at, Community.name, Building.name, Topic.category, Topic.status,
@@ -63,11 +68,12 @@ def topic_rows(scope: queries.Scope, window: rules.Window) -> tuple[list[str], l
               _("Also affected"), _("Messages"), _("Raised by a resident"), _("First official reply"),
               _("Hours to first reply")]
     rows = []
+    categories, statuses, yes = _words(CATEGORY_LABELS), _words(STATUS_LABELS), {True: _yes(True), False: _yes(False)}
     for tid, created, community, building, category, status, title, support, messages, appeal, first in db.session.execute(q):
         first = _as_datetime(first)
         hours = round((first - created).total_seconds() / 3600, 1) if first is not None else ""
-        rows.append([tid, _local(created), community, building, str(CATEGORY_LABELS[category]), str(STATUS_LABELS[status]), title,
-                     support, messages, _yes(bool(appeal)), _local(first), hours if appeal else ""])
+        rows.append([tid, _local(created), community, building, categories[category], statuses[status], title,
+                     support, messages, yes[bool(appeal)], _local(first), hours if appeal else ""])
     return header, rows
 
 
@@ -103,17 +109,20 @@ def task_rows(scope: queries.Scope, window: rules.Window, now: datetime) -> tupl
               _("Done on time"), _("Escalation level"), _("Reopened"), _("Hours to resolve"), _("Satisfied"),
               _("Basically satisfied"), _("Unsatisfied")]
     rows = []
+    categories, statuses, levels = _words(CATEGORY_LABELS), _words(TASK_STATUS_LABELS), _words(LEVEL_LABELS)
+    yes = {True: _yes(True), False: _yes(False)}
     for task, community, building, org, was_reopened in found:
         status = task.status.value
         finished = status in (TaskStatus.done.value, TaskStatus.verified.value)
-        on_time = _yes(task.done_at <= task.due_at) if finished and task.done_at else ""
+        on_time = yes[task.done_at <= task.due_at] if finished and task.done_at else ""
         hours = round((task.verified_at - task.created_at).total_seconds() / 3600, 1) if task.verified_at else ""
         r = ratings.get(task.id, {})
         rows.append([task.id, task.topic_id, _local(task.created_at), community, building, org,
-                     str(CATEGORY_LABELS[task.category]), str(TASK_STATUS_LABELS[task.status]), task.title, _local(task.due_at),
+                     categories[task.category], statuses[task.status], task.title, _local(task.due_at),
                      _local(task.done_at), _local(task.verified_at),
-                     _yes(task_rules.is_overdue(status, task.due_at, now)), on_time, str(LEVEL_LABELS.get(task.escalation_level, task.escalation_level)),
-                     _yes(bool(was_reopened)), hours, r.get("satisfied", 0), r.get("basically_satisfied", 0),
+                     yes[bool(task_rules.is_overdue(status, task.due_at, now))], on_time,
+                     levels.get(task.escalation_level, str(task.escalation_level)),
+                     yes[bool(was_reopened)], hours, r.get("satisfied", 0), r.get("basically_satisfied", 0),
                      r.get("unsatisfied", 0)])
     return header, rows
 
