@@ -127,9 +127,9 @@ def _contents(execute) -> Contents:
 
 def writable_destination(file: str | os.PathLike) -> Path:
     """FILE for a new backup: not a directory, in a directory that exists."""
-    path = Path(file).expanduser()
     if str(file).strip() == "":
         raise BackupError("give the file to write the backup to")
+    path = Path(file).expanduser()
     if path.is_dir():
         raise BackupError(f"{path} is a directory; give a file name for the backup")
     parent = path.parent.resolve()
@@ -172,11 +172,14 @@ def backup(url: str, file: str | os.PathLike) -> Contents:
     """Write a backup of the database at `url` to `file` (replaced atomically if it exists)."""
     target = target_of(url)
     dest = writable_destination(file)
-    if target.kind == "sqlite":
-        if dest == target.path:
-            raise BackupError(f"{dest} is the live database itself; give another file")
-        return _sqlite_backup(target, dest)
-    return _pg_backup(target, dest)
+    try:
+        if target.kind == "sqlite":
+            if dest == target.path:
+                raise BackupError(f"{dest} is the live database itself; give another file")
+            return _sqlite_backup(target, dest)
+        return _pg_backup(target, dest)
+    except OSError as exc:
+        raise BackupError(f"cannot write {dest}: {exc.strerror or exc}") from None
 
 
 def inspect(url: str, file: str | os.PathLike) -> Contents:
@@ -194,11 +197,14 @@ def restore(url: str, file: str | os.PathLike) -> Contents:
     """Replace the database at `url` with the backup in `file`; what is now in the database."""
     target = target_of(url)
     source = readable_source(file)
-    if target.kind == "sqlite":
-        if source == target.path:
-            raise BackupError(f"{source} is the live database itself")
-        return _sqlite_restore(target, source)
-    return _pg_restore(target, source)
+    try:
+        if target.kind == "sqlite":
+            if source == target.path:
+                raise BackupError(f"{source} is the live database itself")
+            return _sqlite_restore(target, source)
+        return _pg_restore(target, source)
+    except OSError as exc:
+        raise BackupError(f"the restore failed: {exc.strerror or exc}") from None
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -352,6 +358,24 @@ def _pg_backup(target: Target, dest: Path) -> Contents:
     finally:
         engine.dispose()
     return contents
+
+
+def other_sessions(url: str) -> int:
+    """PostgreSQL: how many other sessions are connected to the database (0 for SQLite).
+
+    pg_restore's drops wait for their transactions (the archive sets lock_timeout = 0)."""
+    target = target_of(url)
+    if target.kind != "postgresql":
+        return 0
+    engine = _pg_engine(target)
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(sa.text("SELECT count(*) FROM pg_stat_activity "
+                                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+    except sa.exc.DBAPIError as exc:
+        raise BackupError(f"cannot reach {target.describe()}: {exc.orig}") from None
+    finally:
+        engine.dispose()
 
 
 def _pg_archive_revision(source: Path) -> str:

@@ -134,6 +134,9 @@ def init_app(app: Flask) -> None:
                     click.echo(f"error: nothing was restored; {where} is unchanged "
                                "(answer y, or give --yes to restore without asking).", err=True)
                     sys.exit(1)
+            if n := backup.other_sessions(url):
+                click.echo(f"warning: {n} other session(s) are connected to {where}; the restore waits for "
+                           "their transactions (stop the app's processes if it does not finish)", err=True)
             contents = backup.restore(url, file)
         except backup.BackupError as err:
             click.echo(f"error: {err.message}", err=True)

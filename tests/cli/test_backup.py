@@ -295,6 +295,20 @@ def test_backup_to_a_missing_directory_or_a_directory_fails_with_a_message(app, 
     a_directory = cli("backup", tmp_path)
     assert a_directory.exit_code == 1 and "is a directory" in a_directory.stderr
 
+    nothing = cli("backup", "")
+    assert nothing.exit_code == 1 and "give the file" in nothing.stderr
+
+    locked = tmp_path / "read-only"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):  # root writes anywhere
+            return
+        unwritable = cli("backup", locked / "b")
+        assert unwritable.exit_code == 1 and "is not writable" in unwritable.stderr
+    finally:
+        locked.chmod(0o755)
+
 
 def test_a_failed_backup_leaves_no_half_file_and_keeps_the_old_one(app, cli, tmp_path, monkeypatch):
     old = tmp_path / "b"
