@@ -59,7 +59,9 @@ class Peer:
         self.token = token
         self.headers = headers or {}
         self.transports = list(transports)
-        self.sio = ReadOrderClient(reconnection=False)
+        # request_timeout: the Engine.IO client gives up a handshake after 5 s by default — a timing
+        # threshold a loaded CI machine can cross (a server process waiting on SQLite's write lock).
+        self.sio = ReadOrderClient(reconnection=False, request_timeout=WAIT)
         self.sio.eio.on_read = self._read
         self.cond = threading.Condition()
         self.recorded = set(self.RECORDED)
