@@ -69,6 +69,8 @@ class Config:
         # No text message or e-mail in these hours (Beijing time); held until they end. "" for none.
         # Read by courtyard/notifications (rules.parse_quiet_hours) at start-up.
         self.NOTIFY_QUIET_HOURS = env.get("NOTIFY_QUIET_HOURS", "22:00-07:00")
+        # Seconds between two runs of the scheduler's jobs (courtyard/scheduler.py) in each process.
+        self.SCHEDULER_INTERVAL = _number(env, "SCHEDULER_INTERVAL", 1.0)
         # Where the app is reached from outside: the links in e-mails (and text messages).
         self.PUBLIC_URL = (env.get("PUBLIC_URL") or env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         # The `sms` channel: a generic HTTP SMS gateway (JSON POST, HMAC-SHA256 signed).
