@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..dbtypes import iso
 from ..extensions import db
 from ..voting.models import Proposal, RollEntry, Rule, Vote
+from ..voting.services import household_key
 from . import channels, preferences
 from .services import _audience, _notify
 
@@ -62,7 +63,7 @@ def _one_per_household(rule, lines, audience: list[int]) -> set[int] | None:
     for user_id, unit_id, is_owner in lines:
         if user_id not in told:
             continue
-        key = unit_id if unit_id is not None else ("person", user_id)
+        key = household_key(unit_id, user_id)  # as the not-yet-voted list counts households
         rank = (len(opted.get(user_id, ())), bool(is_owner))
         best = chosen.get(key)
         if best is None or rank > best[:2]:

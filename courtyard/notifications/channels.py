@@ -124,6 +124,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is answered as what it is (3xx), not followed with our body
 
 
+def _required(config, channel: str, *names: str) -> list:
+    """The settings a channel cannot do without, in order; start-up stops naming those not set."""
+    values = [config.get(n) for n in names]
+    missing = [n for n, v in zip(names, values) if not v]
+    if missing:
+        raise RuntimeError(f"NOTIFY_CHANNELS includes {channel}, but {' and '.join(missing)} "
+                           f"{'is' if len(missing) == 1 else 'are'} not set")
+    return values
+
+
 class SmsChannel:
     """A generic HTTP SMS gateway: a JSON POST signed with HMAC-SHA256.
 
@@ -143,11 +153,7 @@ class SmsChannel:
 
     @classmethod
     def from_config(cls, config) -> SmsChannel:
-        url, secret = config.get("SMS_GATEWAY_URL"), config.get("SMS_GATEWAY_SECRET")
-        missing = [n for n, v in (("SMS_GATEWAY_URL", url), ("SMS_GATEWAY_SECRET", secret)) if not v]
-        if missing:
-            raise RuntimeError(f"NOTIFY_CHANNELS includes sms, but {' and '.join(missing)} "
-                               f"{'is' if len(missing) == 1 else 'are'} not set")
+        url, secret = _required(config, "sms", "SMS_GATEWAY_URL", "SMS_GATEWAY_SECRET")
         if not str(url).startswith(("http://", "https://")):
             raise RuntimeError("SMS_GATEWAY_URL must be an http:// or https:// URL")
         return cls(url, secret, float(config.get("SMS_TIMEOUT") or 5.0))
@@ -208,11 +214,7 @@ class EmailChannel:
 
     @classmethod
     def from_config(cls, config) -> EmailChannel:
-        host, sender = config.get("SMTP_HOST"), config.get("SMTP_FROM")
-        missing = [n for n, v in (("SMTP_HOST", host), ("SMTP_FROM", sender)) if not v]
-        if missing:
-            raise RuntimeError(f"NOTIFY_CHANNELS includes email, but {' and '.join(missing)} "
-                               f"{'is' if len(missing) == 1 else 'are'} not set")
+        host, sender = _required(config, "email", "SMTP_HOST", "SMTP_FROM")
         if bool(config.get("SMTP_USER")) != bool(config.get("SMTP_PASSWORD")):
             raise RuntimeError("SMTP_USER and SMTP_PASSWORD go together: set both or neither")
         return cls(host, int(config.get("SMTP_PORT") or 25), sender, user=config.get("SMTP_USER") or None,
