@@ -211,3 +211,13 @@ def api(app):
     """A JSON client: api.as_(user).post(path, json) → response; tokens issued on demand."""
     from .factories import ApiClient
     return ApiClient(app)
+
+
+@pytest.fixture
+def fake_clock(app):
+    """A clock that moves only when the test moves it, from the present second (tests/clocks.py)."""
+    from .clocks import FakeClock
+    c = FakeClock()
+    clock.use(c)
+    yield c
+    clock.reset()

@@ -677,12 +677,6 @@ INSIGHT = ["get /stats", "get /communities/{community_id}/ranking", "get /commun
            "get /exports"]
 
 
-@pytest.fixture
-def fake_clock(app):
-    c = FakeClock()
-    clock.use(c)
-    yield c
-    clock.reset()
 
 
 def test_insight_answers_as_documented(as_, street, conform, fake_clock):

@@ -11,6 +11,7 @@ from courtyard.extensions import db
 from courtyard.notifications import channels, preferences, services
 from courtyard.notifications.models import OutboundMessage
 
+from ..clocks import FakeClock
 from .gateway import FakeSmsGateway
 
 SECRET = "test-gateway-secret"
@@ -22,21 +23,6 @@ def local(*args) -> datetime:
     """A Beijing wall-clock time, as aware UTC."""
     return datetime(*args, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
-
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-    def set(self, when: datetime) -> datetime:
-        self.current = when
-        return when
-
-    def advance(self, **kw) -> datetime:
-        self.current += timedelta(**kw)
-        return self.current
 
 
 @pytest.fixture

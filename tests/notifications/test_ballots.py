@@ -21,12 +21,6 @@ def v(make):
     return Voting(make)
 
 
-@pytest.fixture
-def fake_clock(app):
-    c = FakeClock()
-    clock.use(c)
-    yield c
-    clock.reset()
 
 
 def told(kind):

@@ -9,28 +9,10 @@ from courtyard import clock
 from courtyard.deliberation import services as deliberation
 from courtyard.voting import services
 
+from ..clocks import FakeClock  # noqa: F401  (re-exported for the tests)
 from ..api.conftest import assert_error  # noqa: F401  (re-exported for the tests)
 from ..realtime.conftest import connect  # noqa: F401  (fixture)
 
-
-class FakeClock:
-    def __init__(self, start: datetime | None = None):
-        self.current = start or datetime.now(timezone.utc).replace(microsecond=0)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **kw) -> datetime:
-        self.current += timedelta(**kw)
-        return self.current
-
-
-@pytest.fixture
-def fake_clock(app):
-    c = FakeClock()
-    clock.use(c)
-    yield c
-    clock.reset()
 
 
 class Voting:
