@@ -52,7 +52,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, worker
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
     from . import models  # noqa: F401  (the whole schema, for SQLAlchemy and Alembic)
@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
         ping_interval=25,
         ping_timeout=20,
     )
+    worker.init_app(app)  # WORKER_NAME: session ids nginx routes back to this process (deploy/nginx.conf)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     app.jinja_env.globals["_locale_name"] = i18n.current_locale_name

@@ -63,6 +63,7 @@ class Config:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: none).
         # Login throttling counts failures per client address, so behind nginx set this to 1.
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", "0"))
+        self.WORKER_NAME = env.get("WORKER_NAME") or None  # this process in a cluster (courtyard/worker.py)
         self.UPLOAD_DIR = env.get("UPLOAD_DIR") or str(instance / "uploads")
         # Outbound notification channels (courtyard/notifications/channels.py): names or module:Class.
         self.NOTIFY_CHANNELS = env.get("NOTIFY_CHANNELS", "log")
