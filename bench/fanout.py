@@ -2,10 +2,13 @@
 
 Prints numbers; it is not a pass/fail test. For each target it starts a real server
 process on 127.0.0.1 — the app (`python wsgi.py` on a temporary SQLite database with
-benchmark data, bench/demo_data.py) and/or the bare Flask-SocketIO broadcast server
-(bench/bare_server.py) — and drives it from separate client processes that speak the
-Engine.IO 4 / Socket.IO 5 websocket framing directly on asyncio (python-socketio's
-client would be the bottleneck long before the server).
+benchmark data, bench/demo_data.py; `appN`: N such processes on one database with
+REDIS_URL pointing at a redis-server started here, each reader connected straight to one
+of them), the bare Flask-SocketIO broadcast server (bench/bare_server.py) and the Node
+socket.io one (bench/node_bare.js) — one after another, and drives it from separate
+client processes that speak the Engine.IO 4 / Socket.IO 5 websocket framing directly on
+asyncio (python-socketio's client would be the bottleneck long before the server). The
+report puts the targets side by side, with the ratios app / bare and app / node.
 
 Each message carries its send time (the wall clock) in its body, and each reader asks
 the kernel to timestamp what it receives (SO_TIMESTAMPNS), so every delivery's latency is
@@ -13,10 +16,11 @@ measured from post to arrival, independent of how busy the reader process is: p5
 deliveries per second, losses and out-of-order deliveries, server CPU (% of one core,
 from /proc/<pid>/stat) and memory (RSS), client CPU, and the time to connect N clients.
 
-    python bench/fanout.py --clients 100 --rate 10 --seconds 20            # app and bare
+    python bench/fanout.py --clients 100 --rate 10 --seconds 20            # app, bare and node
+    python bench/fanout.py --clients 1000 --rate 10 --app-procs 2          # also the app on 2 processes
     python bench/fanout.py --clients 1000 --rate 10 --target app --async gevent
-    python bench/fanout.py --hold 5000 --seconds 30                         # connect and hold
-    python bench/fanout.py --hold 1000 --hold-join --seconds 2              # connect + join, app vs bare
+    python bench/fanout.py --hold 5000 --seconds 30 --target app,bare       # connect and hold
+    python bench/fanout.py --hold 1000 --hold-join --seconds 2              # connect + join, side by side
 
 docs/performance.md records results and how to read them.
 """
@@ -394,14 +398,14 @@ async def connect(w: Worker, host: str, port: int, token, topic_id, timeout: flo
 
 
 async def connect_all(w: Worker, cfg: dict, tokens: list, topic_id) -> list[Client]:
+    """`tokens`: (token, port) pairs: each client connects straight to its server process."""
     gate = asyncio.Semaphore(cfg["concurrency"])
 
-    async def one(token):
+    async def one(token, port):
         async with gate:
-            return await connect(w, cfg["host"], cfg["port"], token, topic_id, cfg["connect_timeout"],
-                                 cfg["deflate"])
+            return await connect(w, cfg["host"], port, token, topic_id, cfg["connect_timeout"], cfg["deflate"])
 
-    clients = await asyncio.gather(*(one(t) for t in tokens))
+    clients = await asyncio.gather(*(one(t, port) for t, port in tokens))
     return [c for c in clients if c is not None]
 
 
@@ -548,47 +552,170 @@ class ClientProcess:
 # Servers
 # --------------------------------------------------------------------------------------
 
-class Server:
-    """`python wsgi.py` (the app) or bench/bare_server.py on a listening socket bound here.
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    The socket is bound before the process starts and handed over, so clients may connect
-    at once: the kernel's backlog holds them until the server accepts.
+
+class Redis:
+    """A private redis-server on a free port for the app's processes (REDIS_URL): no persistence."""
+
+    EXE = "/usr/bin/redis-server"
+
+    def __init__(self, tmp: Path):
+        exe = self.EXE if Path(self.EXE).exists() else shutil.which("redis-server")
+        if not exe:
+            raise RuntimeError("--app-procs needs redis-server (Debian: apt-get install redis-server)")
+        self.log = open(tmp / "redis.log", "w")
+        for _attempt in range(5):  # the free port may be taken between looking and binding
+            self.port = free_port()
+            self.proc = subprocess.Popen([exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                          "--appendonly", "no", "--daemonize", "no", "--dir", str(tmp)],
+                                         stdout=self.log, stderr=subprocess.STDOUT)
+            if self._ready():
+                break
+            self.stop()
+        else:
+            raise RuntimeError(f"redis-server did not start; log:\n{(tmp / 'redis.log').read_text()[-2000:]}")
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def _ready(self, timeout: float = 10) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(64).startswith(b"+PONG"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (/proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_memory(pid: int) -> dict:
+    """Resident set size now and at its peak, in MiB."""
+    status = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            status[key] = int(value.split()[0]) / 1024
+    return {"rss": status.get("VmRSS", 0.0), "peak": status.get("VmHWM", 0.0)}
+
+
+def parse_target(name: str) -> tuple[str, int]:
+    """`app`, `bare`, `node`, or `app2`/`app×2` (the app on two processes behind Redis) → (kind, processes)."""
+    name = name.strip().lower()
+    if name in ("bare", "node"):
+        return name, 1
+    if name.startswith("app"):
+        rest = name[3:].lstrip("×x*")
+        if not rest:
+            return "app", 1
+        if rest.isdigit() and int(rest) >= 1:
+            return "app", int(rest)
+    raise ValueError(f"unknown target {name!r}: app, bare, node, appN (N app processes), all")
+
+
+def target_label(kind: str, procs: int) -> str:
+    return kind if procs == 1 else f"{kind}×{procs}"
+
+
+class Server:
+    """The server(s) of one target, each on a listening socket bound here and handed over.
+
+    `app` is `python wsgi.py` (with `procs` > 1: that many processes on one database and a
+    redis-server started here, REDIS_URL, so Socket.IO emits reach every process's
+    sockets), `bare` bench/bare_server.py, `node` bench/node_bare.js. The sockets are bound
+    before the processes start, so clients may connect at once: the kernel's backlog holds
+    them until the server accepts.
     """
 
     def __init__(self, target: str, mode: str, clients: int, posters: int, database_url: str | None,
-                 app_root: Path = ROOT, gc_threshold: str | None = None):
-        self.target, self.mode = target, mode
-        self.root = app_root
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"courtyard-bench-{target}-"))
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4096)
-        self.port = self.sock.getsockname()[1]
+                 app_root: Path = ROOT, gc_threshold: str | None = None, procs: int = 1):
+        self.kind, self.mode = target, mode
+        self.target = target_label(target, procs)
+        self.root = app_root if target == "app" else ROOT
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"courtyard-bench-{target}{procs}-"))
+        self.socks = []
+        for _ in range(procs):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sock.listen(4096)
+            self.socks.append(sock)
+        self.ports = [s.getsockname()[1] for s in self.socks]
+        self.port = self.ports[0]
         self.topic_id = self.courtyard_id = 1
         self.readers: list = ["bare"] * clients
         self.posters: list = ["bare"] * max(1, posters)
+        self.redis: Redis | None = None
+        self.procs: list[subprocess.Popen] = []
+        self.log_paths: list[Path] = []
+        self.logs = []
+        try:
+            self._start(target, mode, clients, posters, database_url, app_root, gc_threshold, procs)
+        except BaseException:
+            self.stop(keep=True)
+            raise
+
+    def _start(self, target, mode, clients, posters, database_url, app_root, gc_threshold, procs):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
         env["PYTHONUNBUFFERED"] = "1"
+        commands = []
         if target == "app":
+            if procs > 1:
+                self.redis = Redis(self.tmp)
             env.update({
                 "DATABASE_URL": database_url or f"sqlite:///{self.tmp / 'bench.sqlite3'}",
-                "REDIS_URL": "",  # one process, no message queue (an empty value also beats a .env file)
+                # One process: no message queue (an empty value also beats a .env file).
+                "REDIS_URL": self.redis.url if self.redis else "",
                 "COURTYARD_ASYNC": mode, "SECRET_KEY": "bench", "UPLOAD_DIR": str(self.tmp / "uploads"),
-                "COURTYARD_LISTEN_FD": str(self.sock.fileno()), "PORT": str(self.port),
                 "COURTYARD_ROOT": str(app_root),
             })
             if gc_threshold:
                 env["COURTYARD_GC_THRESHOLD"] = gc_threshold
             self._prepare(env, clients, posters)
-            cmd = [sys.executable, "wsgi.py"]
+            for sock, port in zip(self.socks, self.ports):
+                commands.append(([sys.executable, "wsgi.py"],
+                                 dict(env, COURTYARD_LISTEN_FD=str(sock.fileno()), PORT=str(port))))
+        elif target == "node":
+            node = shutil.which("node")
+            if not node:
+                raise RuntimeError("--target node needs Node.js (node) on PATH")
+            if not (ROOT / "node_modules" / "socket.io").is_dir():
+                raise RuntimeError("--target node needs the socket.io package: run `make vendor` (npm ci)")
+            commands.append(([node, str(BENCH / "node_bare.js"), "--fd", str(self.socks[0].fileno())], env))
         else:
-            cmd = [sys.executable, str(BENCH / "bare_server.py"), "--async", mode, "--fd", str(self.sock.fileno())]
+            cmd = [sys.executable, str(BENCH / "bare_server.py"), "--async", mode, "--fd", str(self.socks[0].fileno())]
             if gc_threshold:
                 cmd += ["--gc-threshold", gc_threshold]
-        self.log_path = self.tmp / "server.log"
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, pass_fds=[self.sock.fileno()],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+            commands.append((cmd, env))
+        for i, ((cmd, cmd_env), sock) in enumerate(zip(commands, self.socks)):
+            log_path = self.tmp / (f"server{i + 1}.log" if procs > 1 else "server.log")
+            log = open(log_path, "w")
+            self.log_paths.append(log_path)
+            self.logs.append(log)
+            self.procs.append(subprocess.Popen(cmd, cwd=self.root, env=cmd_env, pass_fds=[sock.fileno()],
+                                               stdout=log, stderr=subprocess.STDOUT))
+        self.proc = self.procs[0]
 
     def _prepare(self, env: dict, clients: int, posters: int):
         def run(*args):
@@ -605,17 +732,19 @@ class Server:
         self.readers, self.posters = data["readers"], data["posters"]
 
     def wait_ready(self, timeout: float = 120) -> None:
-        """Until the server answers an Engine.IO polling handshake: connect times exclude start-up."""
-        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
-            s.sendall(b"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      b"Connection: close\r\n\r\n")
-            head = s.recv(4096)
-        if not head.startswith(b"HTTP/1.1 200"):
-            self.check_alive()
-            raise RuntimeError(f"{self.target} server is not answering: {head[:200]!r}")
+        """Until every process answers an Engine.IO polling handshake: connect times exclude start-up."""
+        for port in self.ports:
+            with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+                s.settimeout(timeout)
+                s.sendall(b"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          b"Connection: close\r\n\r\n")
+                head = s.recv(4096)
+            if not head.startswith(b"HTTP/1.1 200"):
+                self.check_alive()
+                raise RuntimeError(f"{self.target} server on port {port} is not answering: {head[:200]!r}")
 
     def probe(self) -> int:
-        """Raise a topic over REST as the first poster: `topic.created` to the courtyard's room."""
+        """Raise a topic over REST as the first poster (on the first process): `topic.created` to the courtyard's room."""
         import http.client
         body = json.dumps({"title": "压测探针", "body": f"fanout 0 {time.time():.6f}", "category": "other"})
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -628,35 +757,51 @@ class Server:
         finally:
             conn.close()
 
+    def cpu_each(self) -> list[float]:
+        """CPU seconds so far of each server process."""
+        return [proc_cpu_seconds(p.pid) for p in self.procs]
+
     def cpu_seconds(self) -> float:
-        """User + system CPU of the server process so far (/proc/<pid>/stat fields 14 and 15)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds so far of the server processes together (not Redis's: redis_cpu_seconds)."""
+        return sum(self.cpu_each())
+
+    def redis_cpu_seconds(self) -> float:
+        return proc_cpu_seconds(self.redis.proc.pid) if self.redis else 0.0
+
+    def memory_each(self) -> list[dict]:
+        return [proc_memory(p.pid) for p in self.procs]
 
     def memory(self) -> dict:
-        """Resident set size now and at its peak, in MiB."""
-        status = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                status[key] = int(value.split()[0]) / 1024
-        return {"rss": status.get("VmRSS", 0.0), "peak": status.get("VmHWM", 0.0)}
+        """Resident set size now and at its peak, in MiB, of the server processes together."""
+        each = self.memory_each()
+        return {"rss": sum(m["rss"] for m in each), "peak": sum(m["peak"] for m in each),
+                "each": [m["rss"] for m in each]}
 
     def check_alive(self):
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"{self.target} server exited ({self.proc.returncode}); log:\n"
-                               + self.log_path.read_text(errors="replace")[-3000:])
+        for i, proc in enumerate(self.procs):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{self.target} server {i + 1} exited ({proc.returncode}); log:\n"
+                                   + self.log_paths[i].read_text(errors="replace")[-3000:])
+        if self.redis and self.redis.proc.poll() is not None:
+            raise RuntimeError(f"{self.target}: redis-server exited ({self.redis.proc.returncode})")
 
     def stop(self, keep: bool = False):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
             try:
-                self.proc.wait(10)
+                proc.wait(10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.sock.close()
-        self.log.close()
+                proc.kill()
+                proc.wait()
+        if self.redis:
+            self.redis.stop()
+            self.redis.log.close()
+        for sock in self.socks:
+            sock.close()
+        for log in self.logs:
+            log.close()
         if keep:
             print(f"{self.target} server's files (log, database) kept in {self.tmp}", file=sys.stderr)
         else:
@@ -672,12 +817,13 @@ class Profiler:
 
     RATE = 250
 
-    def __init__(self, server: Server, phase: str, out_dir: Path):
+    def __init__(self, server: Server, phase: str, out_dir: Path, index: int = 0):
         exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-        self.path = out_dir / f"{server.target}-{phase}.txt"
-        self.label = f"{server.target} {phase}"
+        name = server.target if len(server.procs) == 1 else f"{server.target}-{index + 1}"
+        self.path = out_dir / f"{name}-{phase}.txt"
+        self.label = f"{name} {phase}"
         self.t0 = time.monotonic()
-        self.proc = subprocess.Popen([exe, "record", "--pid", str(server.proc.pid), "--format", "raw",
+        self.proc = subprocess.Popen([exe, "record", "--pid", str(server.procs[index].pid), "--format", "raw",
                                       "--rate", str(self.RATE), "--nonblocking", "--function",
                                       "--output", str(self.path)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -717,12 +863,26 @@ class Profiler:
             print(f"  {'':6} {n / total * 100:6.1f}  {frame}")
 
 
-def profiling(server: Server, phase: str, args) -> Profiler | None:
+class Profilers:
+    """One Profiler per server process."""
+
+    def __init__(self, profilers: list[Profiler]):
+        self.profilers = profilers
+
+    def stop(self) -> None:
+        for p in self.profilers:
+            p.stop()
+
+
+def profiling(server: Server, phase: str, args) -> Profilers | None:
     if not args.profile:
+        return None
+    if server.kind == "node":
+        print("--profile: py-spy samples Python; the node server is not profiled")
         return None
     out = Path(args.profile)
     out.mkdir(parents=True, exist_ok=True)
-    return Profiler(server, phase, out)
+    return Profilers([Profiler(server, phase, out, i) for i in range(len(server.procs))])
 
 
 # --------------------------------------------------------------------------------------
@@ -758,13 +918,16 @@ def _split(items: list, parts: int) -> list[list]:
 def start_clients(server: Server, args, readers: int, *, join: bool = True,
                   posters: bool = True) -> tuple[list[ClientProcess], ClientProcess | None]:
     procs = args.procs or (1 if readers <= 2000 else 2)
-    base = {"host": "127.0.0.1", "port": server.port, "topic_id": server.topic_id,
+    base = {"host": "127.0.0.1", "topic_id": server.topic_id,
             "concurrency": args.connect_concurrency, "connect_timeout": args.connect_timeout,
             "deflate": args.deflate}
-    tokens = server.readers[:readers]
+    # Client i connects straight to server process i mod P: readers split evenly, posters alternate.
+    ports = server.ports
+    tokens = [(t, ports[i % len(ports)]) for i, t in enumerate(server.readers[:readers])]
     reader_cfg = dict(base, topic_id=server.topic_id if join else None)
     reader_procs = [ClientProcess("reader", dict(reader_cfg, tokens=part)) for part in _split(tokens, procs) if part]
-    poster = ClientProcess("poster", dict(base, tokens=server.posters)) if posters else None
+    poster_tokens = [(t, ports[i % len(ports)]) for i, t in enumerate(server.posters)]
+    poster = ClientProcess("poster", dict(base, tokens=poster_tokens)) if posters else None
     return reader_procs, poster
 
 
@@ -794,12 +957,14 @@ def connect_phase(server: Server, readers: list[ClientProcess], poster: ClientPr
             "seconds": seconds, "p50": percentile(times, 50), "p99": percentile(times, 99), "errors": errors}
 
 
-def run_load(target: str, args) -> dict:
-    server = Server(target, args.mode, args.clients, args.posters, args.database_url, args.app_root,
-                    args.gc_threshold)
+def run_load(target: tuple[str, int], args) -> dict:
+    kind, procs = target
+    server = Server(kind, args.mode, args.clients, args.posters, args.database_url, args.app_root,
+                    args.gc_threshold, procs)
     readers, poster = start_clients(server, args, args.clients)
     try:
-        result = {"target": target, "clients": args.clients, "rate": args.rate, "seconds": args.seconds}
+        result = {"target": server.target, "kind": kind, "procs": procs, "clients": args.clients,
+                  "rate": args.rate, "seconds": args.seconds}
         result["connect"] = connect_phase(server, readers, poster, args)
         result["memory_connected"] = server.memory()
         if result["connect"]["posters"] == 0:
@@ -808,14 +973,16 @@ def run_load(target: str, args) -> dict:
         for r in readers:
             r.ask("mark")
         profiler = profiling(server, "load", args)
-        cpu0, t0, machine0 = server.cpu_seconds(), time.monotonic(), machine_busy()
+        each0, redis0, t0, machine0 = server.cpu_each(), server.redis_cpu_seconds(), time.monotonic(), machine_busy()
+        cpu0 = sum(each0)
         posted = poster.ask("post", (args.rate, args.seconds, 0), timeout=args.seconds + 60)
         ok = posted["results"].get("ok", 0)
         deadline = time.monotonic() + args.drain
         for r in readers:
             r.send("expect", (ok, deadline))
         got = [r.recv(timeout=args.drain + 30) for r in readers]
-        cpu1, t1, machine1 = server.cpu_seconds(), time.monotonic(), machine_busy()
+        each1, redis1, t1, machine1 = server.cpu_each(), server.redis_cpu_seconds(), time.monotonic(), machine_busy()
+        cpu1 = sum(each1)
         if profiler:
             profiler.stop()
         server.check_alive()
@@ -846,9 +1013,12 @@ def run_load(target: str, args) -> dict:
             "ack_p50": percentile(acks, 50), "ack_p99": percentile(acks, 99),
             "deliveries_per_s": delivered / span if span > 0 else 0.0,
             "server_cpu": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "server_cpu_each": [(b - a) / (t1 - t0) * 100 for a, b in zip(each0, each1)],
+            "redis_cpu": (redis1 - redis0) / (t1 - t0) * 100 if server.redis else None,
             "client_cpu": [g["cpu"] / (t1 - t0) * 100 for g in got],
             "poster_cpu": posted["cpu"] / (t1 - t0) * 100,
-            "others_cpu": others_cpu(machine0, machine1, ((cpu1 - cpu0) + sum(g["cpu"] for g in got)
+            "others_cpu": others_cpu(machine0, machine1, ((cpu1 - cpu0) + (redis1 - redis0)
+                                                          + sum(g["cpu"] for g in got)
                                                           + posted["cpu"]) / (t1 - t0) * 100),
             "memory": server.memory(),
         })
@@ -860,19 +1030,33 @@ def run_load(target: str, args) -> dict:
         server.stop(keep=args.keep or sys.exc_info()[0] is not None)
 
 
-def run_hold(target: str, args) -> dict:
+def run_hold(target: tuple[str, int], args) -> dict:
     """Connect N authenticated sockets (joining the topic only with --hold-join), hold them, probe them.
 
     The probe is a topic raised over REST at the end: `topic.created` goes to the
     courtyard's room, which every socket of a member joins at connect, so it proves that
     each connection that looks alive is still served.
     """
-    server = Server(target, args.mode, args.hold, 1, args.database_url, args.app_root,
-                    args.gc_threshold)
+    kind, procs = target
+    server = Server(kind, args.mode, args.hold, 1, args.database_url, args.app_root,
+                    args.gc_threshold, procs)
     readers, _ = start_clients(server, args, args.hold, join=args.hold_join, posters=False)
     try:
-        result = {"target": target, "clients": args.hold, "seconds": args.seconds, "joined": args.hold_join}
+        result = {"target": server.target, "kind": kind, "procs": procs, "clients": args.hold,
+                  "seconds": args.seconds, "joined": args.hold_join}
+        server.wait_ready()
+
+        def ours():
+            return (server.cpu_seconds(), server.redis_cpu_seconds()
+                    + sum(proc_cpu_seconds(r.proc.pid) for r in readers), machine_busy(), time.monotonic())
+
+        cpu_a, rest_a, machine_a, t_a = ours()
         result["connect"] = connect_phase(server, readers, None, args)
+        cpu_b, rest_b, machine_b, t_b = ours()
+        # Server CPU while connecting, and other processes' CPU meanwhile (% of one core).
+        result["connect_cpu"] = (cpu_b - cpu_a) / (t_b - t_a) * 100
+        result["connect_others_cpu"] = others_cpu(machine_a, machine_b,
+                                                  ((cpu_b - cpu_a) + (rest_b - rest_a)) / (t_b - t_a) * 100)
         result["memory_connected"] = server.memory()
         cpu0, t0 = server.cpu_seconds(), time.monotonic()
         time.sleep(args.seconds)
@@ -911,12 +1095,43 @@ def ms(seconds: float) -> str:
     return "—" if seconds != seconds else f"{seconds * 1000:.1f}"
 
 
+def _ratio(a: float, b: float) -> str:
+    if a != a or b != b or not b:
+        return "—"
+    return f"{a / b:.2f}×"
+
+
+# (label, value of a result) for the ratio table: app / yardstick.
+RATIO_ROWS = [
+    ("latency p50", lambda r: r["p50"]),
+    ("latency p99", lambda r: r["p99"]),
+    ("latency max", lambda r: r["max"]),
+    ("first recipient p50", lambda r: r["first_p50"]),
+    ("first recipient p99", lambda r: r["first_p99"]),
+    ("server CPU", lambda r: r["server_cpu"]),
+    ("server RSS at end", lambda r: r["memory"]["rss"]),
+    ("connect + join all", lambda r: r["connect"]["seconds"]),
+]
+
+
+def print_ratios(results: list[dict], rows) -> None:
+    apps = [r for r in results if r["kind"] == "app"]
+    sticks = [r for r in results if r["kind"] != "app"]
+    pairs = [(a, s) for a in apps for s in sticks]
+    if not pairs:
+        return
+    width = max(len(label) for label, _ in rows)
+    print(f"\n{'ratios':{width}}  " + "  ".join(f"{a['target'] + '/' + s['target']:>12}" for a, s in pairs))
+    for label, value in rows:
+        print(f"{label:{width}}  " + "  ".join(f"{_ratio(value(a), value(s)):>12}" for a, s in pairs))
+
+
 def print_load(results: list[dict]):
     print()
     rows = [
         ("clients connected", lambda r: f"{r['connect']['connected']}/{r['clients']}"),
         ("… of them compressed (deflate)", lambda r: str(r["connect"]["compressed"])),
-        ("connect all (s)", lambda r: f"{r['connect']['seconds']:.2f}"),
+        ("connect + join all (s)", lambda r: f"{r['connect']['seconds']:.2f}"),
         ("connect one p50/p99 (ms)", lambda r: f"{ms(r['connect']['p50'])} / {ms(r['connect']['p99'])}"),
         ("messages posted (ok)", lambda r: f"{r['posted']} ({r['post_results'].get('ok', 0)})"),
         ("deliveries / expected", lambda r: f"{r['delivered']}/{r['expected']}"),
@@ -931,7 +1146,10 @@ def print_load(results: list[dict]):
         ("out of order", lambda r: str(r["out_of_order"])),
         ("connections lost", lambda r: str(r["lost_connections"])),
         ("server CPU (% of a core)", lambda r: f"{r['server_cpu']:.0f}"),
+        ("… per process (%)", lambda r: " + ".join(f"{c:.0f}" for c in r["server_cpu_each"])),
+        ("redis-server CPU (%)", lambda r: "—" if r.get("redis_cpu") is None else f"{r['redis_cpu']:.0f}"),
         ("server RSS connected/end (MiB)", lambda r: f"{r['memory_connected']['rss']:.0f} / {r['memory']['rss']:.0f}"),
+        ("… per process at end (MiB)", lambda r: " + ".join(f"{m:.0f}" for m in r["memory"]["each"])),
         ("client CPU per process (%)", lambda r: " ".join(f"{c:.0f}" for c in r["client_cpu"])
          + f" + poster {r['poster_cpu']:.0f}"),
         ("other processes' CPU (%)", lambda r: f"{r['others_cpu']:.0f}"),
@@ -950,13 +1168,10 @@ def print_load(results: list[dict]):
         if max(r["client_cpu"], default=0) > 70:
             print(f"{r['target']}: a client process used over 70% of a core; it may be part of the latency. "
                   f"Use --procs to spread the clients (but the machine's cores are shared with the server).")
-    by = {r["target"]: r for r in results}
-    if "app" in by and "bare" in by:
-        app, bare = by["app"], by["bare"]
-        print(f"\noverhead app/bare: p99 latency {app['p99'] / bare['p99']:.2f}×, "
-              f"p50 {app['p50'] / bare['p50']:.2f}×, "
-              f"deliveries/s {app['deliveries_per_s'] / bare['deliveries_per_s']:.2f}×, "
-              f"server CPU {app['server_cpu'] / max(bare['server_cpu'], 0.1):.2f}×")
+        if r["others_cpu"] > 20:
+            print(f"{r['target']}: other processes used {r['others_cpu']:.0f}% of a core meanwhile: "
+                  f"repeat the run for figures to compare")
+    print_ratios(results, RATIO_ROWS)
 
 
 def print_hold(results: list[dict]):
@@ -967,17 +1182,29 @@ def print_hold(results: list[dict]):
               f"lost {r['lost_connections']}, pings answered {r['pings']}")
         print(f"  connect all: {c['seconds']:.1f} s (one: p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms)"
               + (f"; errors {c['errors']}" if c["errors"] else ""))
+        print(f"  server CPU while connecting {r['connect_cpu']:.0f}% of a core; "
+              f"other processes meanwhile {r['connect_others_cpu']:.0f}%")
         print(f"  server RSS: {r['memory_connected']['rss']:.0f} MiB connected, {r['memory']['rss']:.0f} MiB at end "
               f"(peak {r['memory']['peak']:.0f}); idle CPU {r['idle_cpu']:.1f}% of a core")
         print(f"  probe (topic.created, HTTP {r['probe_status']}): delivered to {r['probe_delivered']}/{r['alive']} "
               f"(p50 {ms(r['probe_p50'])} ms, max {ms(r['probe_max'])} ms)")
         if r["joined"]:
             print(f"  presence.changed frames received by all clients: {r['presence_frames']}")
-    by = {r["target"]: r for r in results}
-    if "app" in by and "bare" in by and by["app"]["joined"]:
-        app, bare = by["app"]["connect"]["seconds"], by["bare"]["connect"]["seconds"]
-        print(f"\nconnect + join {by['app']['clients']} clients: app {app:.2f} s, bare {bare:.2f} s, "
-              f"app/bare {app / bare:.2f}×")
+    what = "connect + join" if results and results[0]["joined"] else "connect"
+    rows = [
+        (f"{what} all (s)", lambda r: f"{r['connect']['seconds']:.2f}"),
+        ("one p50 / p99 (ms)", lambda r: f"{ms(r['connect']['p50'])} / {ms(r['connect']['p99'])}"),
+        ("server CPU connecting (%)", lambda r: f"{r['connect_cpu']:.0f}"),
+        ("server RSS connected (MiB)", lambda r: f"{r['memory_connected']['rss']:.0f}"),
+        ("other processes' CPU (%)", lambda r: f"{r['connect_others_cpu']:.0f}"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"\n{'':{width}}  " + "  ".join(f"{r['target']:>14}" for r in results))
+    for label, cell in rows:
+        print(f"{label:{width}}  " + "  ".join(f"{cell(r):>14}" for r in results))
+    print_ratios(results, [(f"{what} all", lambda r: r["connect"]["seconds"]),
+                           ("server CPU connecting", lambda r: r["connect_cpu"]),
+                           ("server RSS connected", lambda r: r["memory_connected"]["rss"])])
 
 
 def parse_args(argv=None):
@@ -986,7 +1213,12 @@ def parse_args(argv=None):
     p.add_argument("--rate", type=float, default=10, help="messages per second into the topic (default 10)")
     p.add_argument("--seconds", type=float, default=None,
                    help="how long to post (default 20), or to hold in --hold mode (default 30)")
-    p.add_argument("--target", choices=("app", "bare", "both"), default="both")
+    p.add_argument("--target", default="all",
+                   help="comma list of app, bare, node, appN (the app on N processes behind a redis-server "
+                        "started here); all = app,bare,node (default); both = app,bare")
+    p.add_argument("--app-procs", type=int, default=1, metavar="N",
+                   help="also run the app on N processes (one database, REDIS_URL to a redis-server started "
+                        "here; readers split evenly, each connected straight to one process), after `app`")
     p.add_argument("--async", dest="mode", choices=("eventlet", "gevent"), default="eventlet")
     p.add_argument("--hold", type=int, metavar="N", help="only connect N clients, hold them, report")
     p.add_argument("--deflate", action="store_true",
@@ -1013,6 +1245,16 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.seconds is None:
         args.seconds = 30 if args.hold else 20
+    names = {"all": "app,bare,node", "both": "app,bare"}.get(args.target.strip().lower(), args.target)
+    try:
+        args.targets = [parse_target(n) for n in names.split(",") if n.strip()]
+    except ValueError as err:
+        p.error(str(err))
+    if args.app_procs > 1 and ("app", args.app_procs) not in args.targets:
+        i = args.targets.index(("app", 1)) + 1 if ("app", 1) in args.targets else 0
+        args.targets.insert(i, ("app", args.app_procs))
+    if not args.targets:
+        p.error("--target: nothing to run")
     if args.posters is None:
         args.posters = max(1, math.ceil(args.rate * 2), math.ceil(args.rate * args.seconds / 20))
     return args
@@ -1028,18 +1270,26 @@ def machine() -> str:
 def main(argv=None):
     args = parse_args(argv)
     fds = raise_fd_limit()
-    targets = ["app", "bare"] if args.target == "both" else [args.target]
+    targets = args.targets
+    try:
+        commit = subprocess.run(["git", "-C", str(args.app_root), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True, timeout=10).stdout.strip() or "?"
+    except (OSError, subprocess.TimeoutExpired):
+        commit = "?"
+    print(f"fanout: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; app at {commit} ({args.app_root}); "
+          f"targets {', '.join(target_label(*t) for t in targets)}")
     print(f"fanout: {machine()}; file descriptors {fds}; async {args.mode}"
           + ("; clients ask for permessage-deflate" if args.deflate else ""))
     results = []
-    for target in targets:
+    for spec in targets:
+        target = target_label(*spec)
         if args.hold:
             print(f"{target}: connecting and holding {args.hold} clients for {args.seconds:g} s …", flush=True)
-            results.append(run_hold(target, args))
+            results.append(run_hold(spec, args))
         else:
             print(f"{target}: {args.clients} clients, {args.rate:g} msg/s for {args.seconds:g} s "
                   f"from {args.posters} posters …", flush=True)
-            results.append(run_load(target, args))
+            results.append(run_load(spec, args))
     (print_hold if args.hold else print_load)(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
