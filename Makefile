@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run serve test lint install install-dev vendor translations babel-extract bench clean
+.PHONY: run serve cluster test lint install install-dev vendor translations babel-extract bench clean
 
 run: install vendor translations
 	$(FLASK) init-db
@@ -13,6 +13,11 @@ run: install vendor translations
 
 serve: install vendor translations
 	$(BIN)/python wsgi.py
+
+# N workers behind nginx on the local Redis (deploy/cluster.py; docs/deployment.md, "Several processes").
+# `make cluster CLUSTER_ARGS="--workers 3 --port 8081"`; DATABASE_URL=postgresql://… recommended.
+cluster: install vendor translations
+	$(BIN)/python deploy/cluster.py $(CLUSTER_ARGS)
 
 # pytest-xdist: one worker per core, each with databases of its own (tests/conftest.py);
 # the modules that start real servers stay whole on one worker (--dist loadgroup).
