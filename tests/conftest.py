@@ -92,7 +92,7 @@ def pytest_configure(config):
 
 # Tests whose module- or session-scoped fixtures start real servers (or a browser) run on one
 # xdist worker per group (`--dist loadgroup`), so that each server starts once.
-_SERVER_GROUPS = {"e2e": "e2e", "live": None, "runtime": None}
+_SERVER_GROUPS = {"e2e": "e2e", "live": None, "runtime": None, "cluster": None}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups

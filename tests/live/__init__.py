@@ -70,6 +70,12 @@ class LiveServer:
             self.proc.wait()
         self._spawn()
 
+    def kill(self) -> None:
+        """kill -9 the server and close the listening socket: connections are refused from now on."""
+        self.proc.kill()
+        self.proc.wait()
+        self.sock.close()
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -86,7 +92,7 @@ class LiveServer:
                 self.proc.kill()
                 self.proc.wait()
             self.proc = None
-        if self.sock is not None:
+        if self.sock is not None and self.sock.fileno() != -1:
             self.sock.close()
             self.sock = None
         self.log.close()

@@ -132,10 +132,10 @@ def _no_tracebacks(server) -> None:
     assert "Traceback" not in logs, logs[-6000:]
 
 
-def _live_pg_url(url: str) -> str | None:
+def _live_pg_url(url: str, suffix: str = "_live") -> str | None:
     """A database of its own next to TEST_DATABASE_URL's, emptied: `<name>_live`."""
     base = sa.engine.make_url(url)
-    live_url = base.set(database=f"{base.database}_live")
+    live_url = base.set(database=f"{base.database}{suffix}")
     engine = sa.create_engine(normalise_database_url(url), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
