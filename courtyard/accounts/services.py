@@ -173,12 +173,16 @@ def issue_token(user: User) -> str:
     return raw
 
 
+# One query for token and user, built once: sockets re-check the token on every command, and
+# building the statement anew (and its cache key) cost as much as running it (docs/performance.md).
+_USER_BY_TOKEN = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    ApiToken.digest == sa.bindparam("digest"), ApiToken.revoked_at.is_(None))
+
+
 def user_for_token(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    # One query for token and user: sockets re-check the token on every command.
-    user = db.session.scalar(sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-        ApiToken.digest == _digest(raw), ApiToken.revoked_at.is_(None)))
+    user = db.session.scalar(_USER_BY_TOKEN, {"digest": _digest(raw)})
     if user is None or not user.is_active:
         return None
     return user
