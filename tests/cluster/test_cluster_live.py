@@ -32,7 +32,7 @@ def history(server, topic_id, token) -> list[dict]:
     return body["items"] if isinstance(body, dict) else body
 
 
-def test_the_shipped_nginx_conf_is_what_cluster_py_writes_for_its_layout(cluster):
+def test_the_shipped_nginx_conf_is_what_cluster_py_writes_for_its_layout():
     from .conftest import deploy
     assert deploy.render(deploy.layout()) == deploy.TEMPLATE.read_text()
 
