@@ -36,7 +36,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _local(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    t = moment.astimezone(LOCAL_TZ)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
 
 
 def safe_cell(value):
@@ -85,11 +86,26 @@ def _as_datetime(value):
     return datetime.fromisoformat(str(value)).replace(tzinfo=timezone.utc)
 
 
+def _local_us(us: int | None) -> str:
+    return _local(queries.from_epoch_us(us))
+
+
+def _codes(labels: dict) -> dict:
+    """Labels translated once per export, keyed by the code the database returns."""
+    return {getattr(key, "value", key): str(label) for key, label in labels.items()}
+
+
 def task_rows(scope: queries.Scope, window: rules.Window, now: datetime) -> tuple[list[str], list[list]]:
+    """The window's tasks: Core rows of plain values (codes, integer timestamps), not ORM objects,
+    and the ratings counted in one more query (8,600 tasks for the street's year)."""
     start, end = window.utc()
     reopened = sa.exists(sa.select(TaskUpdate.id).where(TaskUpdate.task_id == Task.id,
                                                        TaskUpdate.kind == UpdateKind.reopened))
-    q = (sa.select(Task, Community.name, Building.name, Organization.name, sa.case((reopened, 1), else_=0))
+    us = queries.epoch_us
+    q = (sa.select(Task.id, Task.topic_id, us(Task.created_at), Community.name, Building.name, Organization.name,
+                   sa.type_coerce(Task.category, sa.String), sa.type_coerce(Task.status, sa.String), Task.title,
+                   us(Task.due_at), us(Task.done_at), us(Task.verified_at), Task.escalation_level,
+                   sa.case((reopened, 1), else_=0))
          .join(Courtyard, Courtyard.id == Task.courtyard_id).join(Building, Building.id == Courtyard.building_id)
          .join(Community, Community.id == Building.community_id)
          .join(Organization, Organization.id == Task.assignee_org_id)
@@ -97,31 +113,33 @@ def task_rows(scope: queries.Scope, window: rules.Window, now: datetime) -> tupl
          .order_by(Task.created_at, Task.id).limit(MAX_ROWS))
     found = db.session.execute(q).all()
     ratings: dict[int, dict[str, int]] = {}
-    ids = [row[0].id for row in found]
+    ids = [row[0] for row in found]
     for i in range(0, len(ids), 5000):
         chunk = ids[i:i + 5000]
         for task_id, score, n in db.session.execute(
-                sa.select(TaskRating.task_id, TaskRating.score, sa.func.count()).where(TaskRating.task_id.in_(chunk))
-                .group_by(TaskRating.task_id, TaskRating.score)):
-            ratings.setdefault(task_id, {})[score.value] = int(n)
+                sa.select(TaskRating.task_id, sa.type_coerce(TaskRating.score, sa.String), sa.func.count())
+                .where(TaskRating.task_id.in_(chunk)).group_by(TaskRating.task_id, TaskRating.score)):
+            ratings.setdefault(task_id, {})[score] = int(n)
     header = [_("Task"), _("Topic"), _("Created at"), _("Community"), _("Building"), _("Organization"),
               _("Category"), _("Status"), _("Title"), _("Due"), _("Done at"), _("Verified at"), _("Overdue now"),
               _("Done on time"), _("Escalation level"), _("Reopened"), _("Hours to resolve"), _("Satisfied"),
               _("Basically satisfied"), _("Unsatisfied")]
     rows = []
-    categories, statuses, levels = _words(CATEGORY_LABELS), _words(TASK_STATUS_LABELS), _words(LEVEL_LABELS)
+    categories, statuses, levels = _codes(CATEGORY_LABELS), _codes(TASK_STATUS_LABELS), _words(LEVEL_LABELS)
     yes = {True: _yes(True), False: _yes(False)}
-    for task, community, building, org, was_reopened in found:
-        status = task.status.value
-        finished = status in (TaskStatus.done.value, TaskStatus.verified.value)
-        on_time = yes[task.done_at <= task.due_at] if finished and task.done_at else ""
-        hours = round((task.verified_at - task.created_at).total_seconds() / 3600, 1) if task.verified_at else ""
-        r = ratings.get(task.id, {})
-        rows.append([task.id, task.topic_id, _local(task.created_at), community, building, org,
-                     categories[task.category], statuses[task.status], task.title, _local(task.due_at),
-                     _local(task.done_at), _local(task.verified_at),
-                     yes[bool(task_rules.is_overdue(status, task.due_at, now))], on_time,
-                     levels.get(task.escalation_level, str(task.escalation_level)),
+    finished_states = (TaskStatus.done.value, TaskStatus.verified.value)
+    at = queries.from_epoch_us
+    for (tid, topic_id, created, community, building, org, category, status, title, due, done, verified, level,
+         was_reopened) in found:
+        due_at = at(due)
+        on_time = yes[done <= due] if status in finished_states and done is not None else ""
+        hours = round((verified - created) / 1_000_000 / 3600, 1) if verified is not None else ""
+        r = ratings.get(tid, {})
+        rows.append([tid, topic_id, _local_us(created), community, building, org,
+                     categories[category], statuses[status], title, _local(due_at),
+                     _local_us(done), _local_us(verified),
+                     yes[bool(task_rules.is_overdue(status, due_at, now))], on_time,
+                     levels.get(level, str(level)),
                      yes[bool(was_reopened)], hours, r.get("satisfied", 0), r.get("basically_satisfied", 0),
                      r.get("unsatisfied", 0)])
     return header, rows

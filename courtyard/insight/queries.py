@@ -9,7 +9,7 @@ gives the same totals as any window of whole days.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -49,6 +49,25 @@ def local_day(column):
         return sa.func.to_char(sa.func.timezone(_const(LOCAL_TZ.key), sa.func.timezone(_const("UTC"), column)),
                                _const("YYYY-MM-DD"))
     return sa.func.date(column, _const("+8 hours"))  # LOCAL_TZ: UTC+8 all year
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def epoch_us(column):
+    """A UTC timestamp column as whole microseconds since 1970, in SQL: an integer every driver reads
+    fast (pg8000 parses timestamps with strptime, a tenth of a millisecond each)."""
+    if _pg():
+        return sa.cast(sa.extract("epoch", column) * 1000000, sa.BigInteger)
+    # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite format): seconds, then the fraction
+    # (the whole seconds alone: strftime would round .9996 up to the next second)
+    return (sa.cast(sa.func.strftime("%s", sa.func.substr(column, 1, 19)), sa.BigInteger) * 1000000
+            + sa.cast(sa.func.substr(column, 21, 6), sa.BigInteger))
+
+
+def from_epoch_us(value: int | None) -> datetime | None:
+    """epoch_us()'s integer back as the aware UTC datetime it was."""
+    return None if value is None else _EPOCH + timedelta(microseconds=int(value))
 
 
 def local_month(column):
@@ -276,9 +295,13 @@ def theme_month_counts(scope: Scope, start: datetime, end: datetime, words: tupl
 
 
 def recurring_candidates(scope: Scope, start: datetime, end: datetime) -> list:
-    """Topics the detector looks at: residents' and staff's alike, but not the topics 未诉先办 made."""
+    """Topics the detector looks at: residents' and staff's alike, but not the topics 未诉先办 made.
+
+    Rows of (id, courtyard_id, category code, created_at as epoch_us, title): plain values, no
+    enum or timestamp conversion per row (22,000 rows for the street's year)."""
     from .models import ProactiveAction
-    q = (sa.select(Topic.id, Topic.courtyard_id, Topic.category, Topic.created_at, Topic.title)
+    q = (sa.select(Topic.id, Topic.courtyard_id, sa.type_coerce(Topic.category, sa.String), epoch_us(Topic.created_at),
+                   Topic.title)
          .where(_topic_window(scope, start, end), Topic.id.not_in(sa.select(ProactiveAction.topic_id)))
          .order_by(Topic.created_at, Topic.id))
     return db.session.execute(q).all()

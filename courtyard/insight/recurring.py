@@ -16,9 +16,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 DEFAULT_K = 3
 DEFAULT_DAYS = 30
@@ -114,8 +115,7 @@ def _similarity(a: str, b: str) -> float:
     return max(dice(words(a), words(b)), dice(bigrams(a), bigrams(b)))
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     id: int
     courtyard_id: int
     category: str
@@ -124,7 +124,20 @@ class Item:
 
 
 def _components(items: list[Item], threshold: float) -> list[list[Item]]:
-    parent = list(range(len(items)))
+    """Connected components of "similar", in the order of their first item.
+
+    Items with the same title are alike (similarity 1) unless the title has no content (then
+    it is like nothing, itself included): the pairs are compared once per distinct title, not
+    once per item — a courtyard's complaints repeat a few phrasings.
+    """
+    if threshold <= 0:
+        return [list(items)] if items else []
+    titles: dict[str, int] = {}
+    for item in items:
+        if item.title not in titles and (words(item.title) or bigrams(item.title)):
+            titles[item.title] = len(titles)
+    distinct = list(titles)
+    parent = list(range(len(distinct)))
 
     def find(i):
         while parent[i] != i:
@@ -132,13 +145,14 @@ def _components(items: list[Item], threshold: float) -> list[list[Item]]:
             i = parent[i]
         return i
 
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if find(i) != find(j) and (threshold <= 0 or similarity(items[i].title, items[j].title) >= threshold):
+    for i in range(len(distinct)):
+        for j in range(i + 1, len(distinct)):
+            if find(i) != find(j) and similarity(distinct[i], distinct[j]) >= threshold:
                 parent[find(j)] = find(i)
-    groups: dict[int, list[Item]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(find(i), []).append(item)
+    groups: dict[object, list[Item]] = {}
+    for n, item in enumerate(items):
+        t = titles.get(item.title)
+        groups.setdefault(("t", find(t)) if t is not None else ("i", n), []).append(item)
     return list(groups.values())
 
 
@@ -159,15 +173,23 @@ def _representative(group: list[Item]) -> Item:
     """The title most like the others (ties: the earliest)."""
     if len(group) <= 2:
         return group[0]
-    scores = [(sum(similarity(a.title, b.title) for b in group if b is not a), -i) for i, a in enumerate(group)]
+    rows: dict[str, list[float]] = {}
+    for a in group:
+        if a.title not in rows:
+            rows[a.title] = [similarity(a.title, b.title) for b in group]
+    # each item's score sums the same terms in the same order as comparing it with every other item
+    scores = [(sum(rows[a.title][:i] + rows[a.title][i + 1:]), -i) for i, a in enumerate(group)]
     return group[-max(scores)[1]]
 
 
 def _keywords(group: list[Item], limit: int = 5) -> list[str]:
-    counts: dict[str, int] = {}
+    per_title: dict[str, int] = {}
     for item in group:
-        for w in words(item.title):
-            counts[w] = counts.get(w, 0) + 1
+        per_title[item.title] = per_title.get(item.title, 0) + 1
+    counts: dict[str, int] = {}
+    for title, n in per_title.items():
+        for w in words(title):
+            counts[w] = counts.get(w, 0) + n
     common = [w for w, n in counts.items() if n * 2 >= len(group)]
     return sorted(common, key=lambda w: (-counts[w], w))[:limit]
 
@@ -181,7 +203,7 @@ def detect(items: list[Item], *, k: int = DEFAULT_K, days: int = DEFAULT_DAYS,
     title (the representative one) and keywords (words at least half the titles share).
     """
     by_cell: dict[tuple[int, str], list[Item]] = {}
-    for item in sorted(items, key=lambda i: (i.created_at, i.id)):
+    for item in sorted(items, key=attrgetter("created_at", "id")):
         by_cell.setdefault((item.courtyard_id, item.category), []).append(item)
     found = []
     for (courtyard_id, category), cell in by_cell.items():

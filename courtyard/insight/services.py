@@ -509,8 +509,9 @@ def recurring_problems(scope: Scope, window: rules.Window, *, k=None, days=None,
         raise Invalid(fields={name: PARAMETER_MESSAGES[name] for name in problems})
     k, days, threshold = params
     start, end = window.utc()
-    items = [recurring.Item(r.id, r.courtyard_id, _plain(r.category), r.created_at, r.title)
-             for r in queries.recurring_candidates(scope, start, end)]
+    at = queries.from_epoch_us
+    items = [recurring.Item(tid, cy, cat, at(us), title)
+             for tid, cy, cat, us, title in queries.recurring_candidates(scope, start, end)]
     found = recurring.detect(items, k=k, days=days, threshold=threshold)
     names = _courtyard_names({g["courtyard_id"] for g in found})
     acted: dict[int, int] = {}
