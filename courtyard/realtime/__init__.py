@@ -5,8 +5,9 @@
   rooms of its organizations (`org:<id>`, for task.updated).
 - commands (topics.py) re-check the user every time (sockets.actor).
 - a logout cuts the sockets that rode on the browser session (`end_session_sockets`);
-  losing access (revocation.py) cuts every socket of that person. Clients reconnect and
-  are let back only into what they may still see.
+  losing access (revocation.py) cuts every socket of that person. Both reach every process
+  of the deployment (bus.py). Clients reconnect and are let back only into what they may
+  still see.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..accounts.services import user_for_token
 from ..extensions import db, socketio
 from ..places import permissions as places_permissions
 from ..places import services as places
-from . import presence, rooms, sockets
+from . import bus, presence, rooms, sockets
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,15 @@ def disconnect_sockets(user_id: int, *, session_only: bool = False) -> None:
         socketio.server.disconnect(sid)
 
 
+def cut_everywhere(user_id: int, *, session_only: bool = False) -> None:
+    """Disconnect a user's sockets in every process of the deployment (bus: `sockets.cut`)."""
+    bus.publish("sockets.cut", user_id=user_id, session_only=session_only)
+
+
 def end_session_sockets(user, **_) -> None:
-    """On logout (signals.logged_out): the sockets that rode on a browser session stop;
-    token sockets carry on."""
-    disconnect_sockets(user.id, session_only=True)
+    """On logout (signals.logged_out): the sockets that rode on a browser session stop, in
+    every process; token sockets carry on."""
+    cut_everywhere(user.id, session_only=True)
 
 
 class _NoWebSocketCompression:
@@ -101,10 +107,13 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = _NoWebSocketCompression(app.wsgi_app)  # outside Flask-SocketIO's middleware
 
     commands.register_all()
+    presence.init_app(app)
+    bus.handle("sockets.cut", disconnect_sockets)
     signals.logged_out.connect(end_session_sockets)
 
     @socketio.on("connect")
     def on_connect(auth=None):
+        bus.ensure_listening(app)  # with REDIS_URL: hear the other processes' sockets.cut
         try:
             _connect(auth)
         except ConnectionRefusedError:

@@ -4,9 +4,9 @@ Commands re-check permissions every time, but a socket also receives what is bro
 to the rooms it joined. So when a membership stops being active, a staff or organization
 seat is removed, an organization's invitation into a topic is withdrawn, an account is
 deactivated, stops being a street administrator or logs out everywhere (session epoch),
-this process disconnects that person's sockets after the commit. Their clients reconnect
-and are let back only into the rooms they may still see. Other processes behind a Redis
-queue cut only their own sockets; their commands still refuse (docs/deployment.md).
+every process of the deployment disconnects that person's sockets after the commit (this
+one at once, the others on the bus's note, bus.py). Their clients reconnect and are let
+back only into the rooms they may still see.
 """
 from __future__ import annotations
 
@@ -53,6 +53,6 @@ def _after_flush(session: Session, _context) -> None:
         users |= set(session.connection().scalars(sa.select(OrganizationMember.user_id).where(
             OrganizationMember.organization_id.in_(orgs))))
     if users:
-        from . import disconnect_sockets
+        from . import cut_everywhere
         for user_id in sorted(users):
-            on_commit(disconnect_sockets, user_id, key=("revoke", user_id), session=session)
+            on_commit(cut_everywhere, user_id, key=("revoke", user_id), session=session)
