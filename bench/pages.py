@@ -13,6 +13,10 @@ year's last day and the window a year, as bench/insight.py:
 
     python bench/pages.py                                       # SQLite file in /tmp
     python bench/pages.py --url postgresql://postgres@127.0.0.1/scale --repeat 5
+    python bench/pages.py --url sqlite:////tmp/scale.sqlite3 --url postgresql://postgres@127.0.0.1/scale
+
+With several --url, each database is measured in a process of its own, one after the other, and
+the figures are printed together at the end with the load average before and after each.
 """
 from __future__ import annotations
 
@@ -33,11 +37,26 @@ _spec.loader.exec_module(bench_insight)
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--url", default="sqlite:////tmp/courtyard-scale.sqlite3", help="DATABASE_URL to use")
+    p.add_argument("--url", action="append", help="DATABASE_URL to use (repeatable; default a SQLite file in /tmp)")
     p.add_argument("--until", default="2026-06-15", help="last day of the seeded year")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=5)
     args = p.parse_args()
+    urls = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
+    if len(urls) > 1:
+        import subprocess
+        tables = []
+        for url in urls:
+            before = os.getloadavg()
+            out = subprocess.run([sys.executable, __file__, "--url", url, "--until", args.until, "--seed",
+                                  str(args.seed), "--repeat", str(args.repeat)], capture_output=True, text=True,
+                                 check=True).stdout
+            after = os.getloadavg()
+            table = out[out.index("\n" + out.split("; request")[0].rsplit("\n", 1)[-1]):].strip("\n")
+            tables.append(f"{table}\n  load average {before[0]:.2f} before, {after[0]:.2f} after")
+        print("\n\n".join(tables))
+        return
+    args.url = urls[0]
     bench_insight.seed_if_empty(args.url, args.until, args.seed)
 
     os.environ["DATABASE_URL"] = args.url
