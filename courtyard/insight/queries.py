@@ -262,17 +262,18 @@ def rating_counts(scope: Scope, start: datetime, end: datetime, by: tuple[str, .
 # --- 未诉先办 --------------------------------------------------------------------------------
 
 def topic_cells(scope: Scope, start: datetime, end: datetime) -> list:
-    """(courtyard_id, category, month, topics) for the hot-spot table."""
+    """(courtyard_id, category code, month, topics) for the hot-spot table (codes: no enum per row)."""
     month = local_month(Topic.created_at)
-    q = (sa.select(Topic.courtyard_id, Topic.category, month.label("month"), sa.func.count())
+    q = (sa.select(Topic.courtyard_id, sa.type_coerce(Topic.category, sa.String), month.label("month"),
+                   sa.func.count())
          .where(_topic_window(scope, start, end)).group_by(Topic.courtyard_id, Topic.category, month))
     return db.session.execute(q).all()
 
 
 def topic_cell_totals(scope: Scope, start: datetime, end: datetime) -> dict[tuple, int]:
-    q = (sa.select(Topic.courtyard_id, Topic.category, sa.func.count())
+    q = (sa.select(Topic.courtyard_id, sa.type_coerce(Topic.category, sa.String), sa.func.count())
          .where(_topic_window(scope, start, end)).group_by(Topic.courtyard_id, Topic.category))
-    return {(cy, cat.value): int(n) for cy, cat, n in db.session.execute(q)}
+    return {(cy, cat): int(n) for cy, cat, n in db.session.execute(q)}
 
 
 def month_of_year_counts(scope: Scope, start: datetime, end: datetime, extra=None) -> list:
