@@ -34,12 +34,6 @@ def prefixed(generate, name: str):
     return generate_id
 
 
-def worker_of(sid: str) -> str | None:
-    """The worker named in a session id, or None (an id from a process without a name)."""
-    name, sep, _rest = sid.partition(SEPARATOR)
-    return name if sep and NAME.fullmatch(name) else None
-
-
 def init_app(app) -> None:
     """After socketio.init_app: name this process's Engine.IO session ids (and so Socket.IO's,
     which python-socketio draws from the same generator)."""

@@ -333,12 +333,6 @@ def leave_everywhere(user_id: int, sid: str) -> list[tuple[str, int, bool]]:
 _beating = False  # a background heartbeat is running in this process
 
 
-def held() -> list[tuple[str, int]]:
-    """Every (room, person) this process holds a socket of."""
-    with _lock:
-        return [(room, user_id) for room, people in _rooms.items() for user_id in people]
-
-
 def heartbeat() -> set[int]:
     """Refresh this process's share, take out the processes that went silent, and mark the
     topics whose count that changed; returns those topics. Nothing without Redis."""
