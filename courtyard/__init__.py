@@ -65,10 +65,15 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)  # the zone: BABEL_DEFAULT_TIMEZONE
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
+    queue = {}
+    if (app.config["REDIS_URL"] or "").startswith(("redis://", "rediss://", "unix://")):
+        from .realtime.queue import OrderedRedisManager  # every process delivers in Redis's order
+        queue["client_manager"] = OrderedRedisManager(app.config["REDIS_URL"], channel="flask-socketio")
     socketio.init_app(
         app,
         async_mode=app.config["COURTYARD_ASYNC"],
         message_queue=app.config["REDIS_URL"],
+        **queue,
         cors_allowed_origins=app.config["CORS_ORIGINS"] or None,  # None: same origin only
         max_http_buffer_size=64 * 1024,
         manage_session=False,
