@@ -18,7 +18,6 @@ import re
 import threading
 from datetime import datetime, timedelta
 from functools import lru_cache
-from operator import attrgetter
 from typing import NamedTuple
 
 DEFAULT_K = 3
@@ -123,19 +122,21 @@ class Item(NamedTuple):
     title: str
 
 
-def _components(items: list[Item], threshold: float) -> list[list[Item]]:
-    """Connected components of "similar", in the order of their first item.
+def _components(cell: list[tuple], threshold: float) -> list[list[tuple]]:
+    """Connected components of "similar" among a cell's (created_at, id, title) rows, in the order of
+    their first row.
 
-    Items with the same title are alike (similarity 1) unless the title has no content (then
+    Rows with the same title are alike (similarity 1) unless the title has no content (then
     it is like nothing, itself included): the pairs are compared once per distinct title, not
-    once per item — a courtyard's complaints repeat a few phrasings.
+    once per row — a courtyard's complaints repeat a few phrasings.
     """
     if threshold <= 0:
-        return [list(items)] if items else []
+        return [list(cell)] if cell else []
     titles: dict[str, int] = {}
-    for item in items:
-        if item.title not in titles and (words(item.title) or bigrams(item.title)):
-            titles[item.title] = len(titles)
+    for row in cell:
+        title = row[2]
+        if title not in titles and (words(title) or bigrams(title)):
+            titles[title] = len(titles)
     distinct = list(titles)
     parent = list(range(len(distinct)))
 
@@ -149,10 +150,11 @@ def _components(items: list[Item], threshold: float) -> list[list[Item]]:
         for j in range(i + 1, len(distinct)):
             if find(i) != find(j) and similarity(distinct[i], distinct[j]) >= threshold:
                 parent[find(j)] = find(i)
-    groups: dict[object, list[Item]] = {}
-    for n, item in enumerate(items):
-        t = titles.get(item.title)
-        groups.setdefault(("t", find(t)) if t is not None else ("i", n), []).append(item)
+    roots = [find(t) for t in range(len(distinct))]
+    groups: dict[object, list[tuple]] = {}
+    for n, row in enumerate(cell):
+        t = titles.get(row[2])
+        groups.setdefault(roots[t] if t is not None else -1 - n, []).append(row)
     return list(groups.values())
 
 
@@ -169,23 +171,35 @@ def densest(items: list[Item], days: int) -> list[Item]:
     return best
 
 
-def _representative(group: list[Item]) -> Item:
+def _densest(group: list[tuple], span) -> tuple[int, int]:
+    """densest() on (created_at, id, title) rows: the run as [lo, hi) indices."""
+    best_lo, best_n, lo = 0, 0, 0
+    for hi, row in enumerate(group):
+        at = row[0]
+        while at - group[lo][0] >= span:
+            lo += 1
+        if hi - lo + 1 > best_n:
+            best_lo, best_n = lo, hi - lo + 1
+    return best_lo, best_lo + best_n
+
+
+def _representative(group: list[tuple]) -> str:
     """The title most like the others (ties: the earliest)."""
     if len(group) <= 2:
-        return group[0]
+        return group[0][2]
     rows: dict[str, list[float]] = {}
     for a in group:
-        if a.title not in rows:
-            rows[a.title] = [similarity(a.title, b.title) for b in group]
-    # each item's score sums the same terms in the same order as comparing it with every other item
-    scores = [(sum(rows[a.title][:i] + rows[a.title][i + 1:]), -i) for i, a in enumerate(group)]
-    return group[-max(scores)[1]]
+        if a[2] not in rows:
+            rows[a[2]] = [similarity(a[2], b[2]) for b in group]
+    # each row's score sums the same terms in the same order as comparing it with every other row
+    scores = [(sum(rows[a[2]][:i] + rows[a[2]][i + 1:]), -i) for i, a in enumerate(group)]
+    return group[-max(scores)[1]][2]
 
 
-def _keywords(group: list[Item], limit: int = 5) -> list[str]:
+def _keywords(group: list[tuple], limit: int = 5) -> list[str]:
     per_title: dict[str, int] = {}
-    for item in group:
-        per_title[item.title] = per_title.get(item.title, 0) + 1
+    for row in group:
+        per_title[row[2]] = per_title.get(row[2], 0) + 1
     counts: dict[str, int] = {}
     for title, n in per_title.items():
         for w in words(title):
@@ -202,24 +216,39 @@ def detect(items: list[Item], *, k: int = DEFAULT_K, days: int = DEFAULT_DAYS,
     peak (the most topics within `days` days) with peak_ids, first and last dates,
     title (the representative one) and keywords (words at least half the titles share).
     """
-    by_cell: dict[tuple[int, str], list[Item]] = {}
-    for item in sorted(items, key=attrgetter("created_at", "id")):
-        by_cell.setdefault((item.courtyard_id, item.category), []).append(item)
+    by_cell: dict[tuple[int, str], list[tuple]] = {}
+    for item in items:
+        by_cell.setdefault((item.courtyard_id, item.category), []).append((item.created_at, item.id, item.title))
+    return detect_cells(((cy, cat, cell) for (cy, cat), cell in by_cell.items()), k=k, days=days,
+                        threshold=threshold)
+
+
+def detect_cells(cells, *, k: int = DEFAULT_K, days: int = DEFAULT_DAYS, threshold: float = DEFAULT_THRESHOLD,
+                 day=timedelta(days=1), at=None) -> list[dict]:
+    """detect() on topics already grouped by courtyard and category, with plain rows.
+
+    `cells` yields (courtyard_id, category, rows), each row (created_at, id, title) in any
+    order. created_at may be a datetime, or a number measured in units of which `day` is a
+    day (epoch microseconds: day=86_400_000_000) with `at` turning it into the datetime that
+    first_at and last_at report. The answer is detect()'s (ids are unique, as topics' are).
+    """
+    span = day * days
     found = []
-    for (courtyard_id, category), cell in by_cell.items():
+    for courtyard_id, category, cell in cells:
         if len(cell) < k:
             continue
-        for group in _components(cell, threshold):
-            group.sort(key=lambda i: (i.created_at, i.id))
-            peak = densest(group, days)
-            if len(peak) < k:
+        cell = sorted(cell)  # by time, then id (ids are unique: titles are never compared)
+        for group in _components(cell, threshold):  # each in the cell's order: sorted
+            lo, hi = _densest(group, span)
+            if hi - lo < k:
                 continue
+            first, last = group[0][0], group[-1][0]
             found.append({
                 "courtyard_id": courtyard_id, "category": category,
-                "ids": [i.id for i in group], "count": len(group),
-                "peak": len(peak), "peak_ids": [i.id for i in peak],
-                "first_at": group[0].created_at, "last_at": group[-1].created_at,
-                "title": _representative(group).title, "keywords": _keywords(group),
+                "ids": [row[1] for row in group], "count": len(group),
+                "peak": hi - lo, "peak_ids": [row[1] for row in group[lo:hi]],
+                "first_at": at(first) if at else first, "last_at": at(last) if at else last,
+                "title": _representative(group), "keywords": _keywords(group),
             })
     found.sort(key=lambda g: (-g["peak"], -g["count"], -g["last_at"].timestamp(), g["courtyard_id"], g["category"]))
     return found

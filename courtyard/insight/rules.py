@@ -297,7 +297,7 @@ def seasonal_profile(counts: dict[int, int]) -> dict:
 
 # Themes that cut across categories, found by words in the title (the seasonal patterns of 未诉先办):
 # a topic is of a theme when its lowercased title contains one of the theme's words. Only SQL asks
-# (queries.theme_month_counts counts them in the database), so the rule is written there once.
+# (queries.title_has tests them in the database, in queries.window_topics), so the rule is written there once.
 THEMES: dict[str, tuple[str, ...]] = {
     "heating": ("暖气", "供暖", "采暖", "不热", "供热", "heating", "radiator"),
     "rain_leak": ("漏雨", "渗水", "漏水", "雨水", "屋顶漏", "返水", "积水", "leak"),

@@ -7,7 +7,7 @@ tasks services. The definitions of every figure are in docs/insight.md.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -468,52 +468,49 @@ def _courtyard_names(ids) -> dict[int, str]:
         .join(Community, Community.id == Building.community_id).where(Courtyard.id.in_(ids)))}
 
 
-def hot_spots(scope: Scope, window: rules.Window, limit: int = 20) -> dict:
-    """Courtyard × category cells with the most topics, by month, against the window before."""
-    start, end = window.utc()
-    cells: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for cy, cat, month, n in queries.topic_cells(scope, start, end):
-        cells[(cy, _plain(cat))][month] = int(n)
-    ps, pe = rules.previous_window(window).utc()
-    rows = rules.hot_spots(cells, rules.months_in(window), queries.topic_cell_totals(scope, ps, pe), limit)
-    names = _courtyard_names({r["key"][0] for r in rows})
-    for r in rows:
-        cy, cat = r.pop("key")
-        r.update({"courtyard_id": cy, "courtyard": names.get(cy, ""), "category": cat,
-                  "label": str(CATEGORY_LABELS[Category(cat)])})
-    return {"months": rules.months_in(window), "cells": rows}
-
-
-def seasonal(scope: Scope, window: rules.Window) -> dict:
-    """Month-of-year profiles per category and per theme (heating, rain leaks) over the window."""
-    start, end = window.utc()
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for cat, moy, n in queries.month_of_year_counts(scope, start, end):
-        counts[_plain(cat)][int(moy)] = int(n)
-    categories = [{"category": c.value, "label": str(CATEGORY_LABELS[c]), **rules.seasonal_profile(counts[c.value])}
-                  for c in Category if counts.get(c.value)]
-    themes = [{"theme": name, "label": str(THEME_LABELS[name]),
-               **rules.seasonal_profile(queries.theme_month_counts(scope, start, end, words))}
-              for name, words in rules.THEMES.items()]
-    return {"categories": categories, "themes": themes}
-
-
 THEME_LABELS = {"heating": _l("Heating"), "rain_leak": _l("Rain leaks")}
 
 
-def recurring_problems(scope: Scope, window: rules.Window, *, k=None, days=None, threshold=None) -> dict:
-    """Recurring problems (recurring.detect) in the scope and window, each marked if staff already acted."""
+def foresight_of(scope: Scope, window: rules.Window, *, k=None, days=None, threshold=None) -> dict:
+    """Hot spots, recurring problems and seasonal patterns of a scope the caller may use staff tools on,
+    from one read of the window's topics (queries.window_topics). Raises Invalid (k, days, threshold).
+
+    hot_spots: the courtyard × category cells with the most topics, by month, against the window
+    before. recurring: recurring.detect's problems, among every topic but those 未诉先办 made, each
+    marked if staff already acted. seasonal: month-of-year profiles per category and per theme.
+    """
     from .models import ProactiveAction
     params, problems = recurring.check_parameters(k, days, threshold)
     if problems:
         raise Invalid(fields={name: PARAMETER_MESSAGES[name] for name in problems})
     k, days, threshold = params
     start, end = window.utc()
-    at = queries.from_epoch_us
-    items = [recurring.Item(tid, cy, cat, at(us), title)
-             for tid, cy, cat, us, title in queries.recurring_candidates(scope, start, end)]
-    found = recurring.detect(items, k=k, days=days, threshold=threshold)
-    names = _courtyard_names({g["courtyard_id"] for g in found})
+    months = rules.months_in(window)
+    width = queries.TOPIC_FIELDS + len(rules.THEMES)
+    cells: dict[tuple, dict[str, int]] = {}
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    by_theme: dict[str, Counter] = {name: Counter() for name in rules.THEMES}
+    candidates = []
+    for cy, cat, flat in queries.window_topics(scope, start, end, rules.THEMES):
+        in_month = flat[2::width]
+        cells[(cy, cat)] = per_month = Counter(in_month)
+        season = by_category[cat]
+        for month, n in per_month.items():
+            season[int(month[5:7])] += n
+        for t, counts in enumerate(by_theme.values(), start=queries.TOPIC_FIELDS):
+            counts.update(int(month[5:7]) for month, has in zip(in_month, flat[t::width]) if has)
+        rows = zip(flat[1::width], flat[0::width], flat[3::width], flat[4::width])
+        candidates.append((cy, cat, [(at, tid, title) for at, tid, title, made in rows if not made]))
+
+    ps, pe = rules.previous_window(window).utc()
+    spots = rules.hot_spots(cells, months, queries.topic_cell_totals(scope, ps, pe))
+    found = recurring.detect_cells(candidates, k=k, days=days, threshold=threshold, day=86_400_000_000,
+                                   at=queries.from_epoch_us)
+    names = _courtyard_names({r["key"][0] for r in spots} | {g["courtyard_id"] for g in found})
+    labels = {c.value: str(CATEGORY_LABELS[c]) for c in Category}
+    for r in spots:
+        cy, cat = r.pop("key")
+        r.update({"courtyard_id": cy, "courtyard": names.get(cy, ""), "category": cat, "label": labels[cat]})
     acted: dict[int, int] = {}
     if found:
         for action in db.session.scalars(sa.select(ProactiveAction).where(
@@ -522,9 +519,17 @@ def recurring_problems(scope: Scope, window: rules.Window, *, k=None, days=None,
                 acted[int(tid)] = action.topic_id
     for g in found:
         g["courtyard"] = names.get(g["courtyard_id"], "")
-        g["label"] = str(CATEGORY_LABELS[Category(g["category"])])
-        g["acted_topic_id"] = next((acted[i] for i in g["ids"] if i in acted), None)
-    return {"k": k, "days": days, "threshold": threshold, "problems": found}
+        g["label"] = labels[g["category"]]
+        g["acted_topic_id"] = next((acted[i] for i in g["ids"] if i in acted), None) if acted else None
+    return {
+        "hot_spots": {"months": months, "cells": spots},
+        "recurring": {"k": k, "days": days, "threshold": threshold, "problems": found},
+        "seasonal": {
+            "categories": [{"category": c.value, "label": labels[c.value], **rules.seasonal_profile(by_category[c.value])}
+                           for c in Category if by_category.get(c.value)],
+            "themes": [{"theme": name, "label": str(THEME_LABELS[name]), **rules.seasonal_profile(by_theme[name])}
+                       for name in rules.THEMES]},
+    }
 
 
 def foresight(actor, *, scope, date_from=None, date_to=None, k=None, days=None, threshold=None) -> dict:
@@ -532,9 +537,7 @@ def foresight(actor, *, scope, date_from=None, date_to=None, k=None, days=None, 
     window = window_from(date_from, date_to)
     sc = scope_of(actor, scope, staff_only=True)
     return {"scope": {"kind": sc.kind, "id": sc.id, "name": sc.name, "key": sc.key}, "window": window.as_dict(),
-            "hot_spots": hot_spots(sc, window),
-            "recurring": recurring_problems(sc, window, k=k, days=days, threshold=threshold),
-            "seasonal": seasonal(sc, window)}
+            **foresight_of(sc, window, k=k, days=days, threshold=threshold)}
 
 
 PROACTIVE_TITLE_MAX = 100

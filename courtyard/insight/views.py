@@ -137,12 +137,12 @@ def foresight():
     if problems:
         errors.update({k: str(services.PARAMETER_MESSAGES[k]) for k in problems})
         params = {"k": None, "days": None, "threshold": None}
-    found = services.recurring_problems(scope, window, **params)
-    spots = services.hot_spots(scope, window)
+    figures = services.foresight_of(scope, window, **params)
+    found, spots = figures["recurring"], figures["hot_spots"]
     return render_template(
         "insight/foresight.html", scope=scope, scopes=scopes, window=window, errors=errors,
         presets=_presets(scope.key, "insight.foresight"), recurring=found, spots=spots,
-        seasonal=services.seasonal(scope, window),
+        seasonal=figures["seasonal"],
         spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]), shown=RECURRING_SHOWN,
         can_act=_can_act_in({p["courtyard_id"] for p in found["problems"][:RECURRING_SHOWN]}))
 
