@@ -49,6 +49,8 @@ def _listener(host: str, port: int):
 
 def serve() -> None:
     host, port = app.config["HOST"], app.config["PORT"]
+    from courtyard.search import tokens
+    tokens.warm()  # jieba's dictionary (~1 s) now, not in the first search while every socket waits
     scheduler.start(app)  # due jobs run first: ballots whose deadline passed while down close now
     if MODE == "threading":
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)

@@ -186,7 +186,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, audit, cli, insight, notifications, realtime, tasks, voting
+    from . import api, audit, cli, insight, notifications, realtime, search, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .audit import listeners as audit_listeners
     from .deliberation import listeners as deliberation_listeners
@@ -201,6 +201,7 @@ def _init_blueprints(app: Flask) -> None:
     notifications.init_app(app)  # before api.init_app: their JSON routes join the API blueprint
     audit.init_app(app)
     deliberation_listeners.connect()
+    search.init_app(app)  # the index's listeners, /search and its JSON routes (before the API blueprint)
     api.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(participation_bp)  # open ballots and a topic's progress for the pages

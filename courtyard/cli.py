@@ -102,6 +102,13 @@ def init_app(app: Flask) -> None:
         run(Plan(seed=seed, until=day, residents=residents, buildings=buildings, communities=communities, days=days),
             echo=click.echo)
 
+    @app.cli.command("search-reindex")
+    @_in_english
+    def search_reindex():
+        """Write the search index anew from every topic and message (safe to repeat)."""
+        from .search.index import rebuild
+        click.echo(f"search index rebuilt: {rebuild():,} entries")
+
     @app.cli.command("backup")
     @click.argument("file")
     @_in_english

@@ -8,3 +8,4 @@ from .voting.models import *  # noqa: F401,F403
 from .audit import AuditEntry  # noqa: F401
 from .tasks.models import *  # noqa: F401,F403
 from .insight.models import *  # noqa: F401,F403
+from .search.models import *  # noqa: F401,F403

@@ -3,11 +3,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from courtyard.extensions import db
+from courtyard.search.schema import include_object
 
 
 def test_migrations_match_the_models(app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        diff = compare_metadata(MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}), db.metadata)
     assert diff == []
 
 

@@ -32,6 +32,7 @@ from ..extensions import db
 from ..insight import rules
 from ..places.models import (Building, Community, CommunityStaff, Courtyard, Membership, Organization,
                              OrganizationMember, Unit)
+from ..search import index as search_index
 from ..tasks import rules as task_rules
 from ..tasks.models import Escalation, Task, TaskRating, TaskUpdate
 from ..voting import payloads as vote_payloads
@@ -450,6 +451,7 @@ def _seed(plan: Plan, echo) -> dict[str, int]:
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM {name}), 1))"))
     db.session.commit()
+    made("search_entries", search_index.rebuild())  # written in bulk above: no listener heard them
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE"))  # the planner's statistics, before anyone asks
         db.session.commit()

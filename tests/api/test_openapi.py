@@ -729,8 +729,29 @@ def test_insight_answers_as_documented(as_, street, conform, fake_clock):
     covered(conform, INSIGHT)
 
 
+SEARCH = ["get /search", "get /courtyards/{courtyard_id}/topics/similar"]
+
+
+def test_search_answers_as_documented(as_, street, conform):
+    neighbour = as_(street.neighbour)
+    topic = street.topic("电动车棚漏水，一下雨就滴水")
+    deliberation.post_message(street.author, topic, body="车棚顶上破了个洞", client_id="s-1")
+    found = neighbour.get("/search?q=车棚").get_json()
+    assert found["total"] == 2 and {i["kind"] for i in found["items"]} == {"topic", "message"}
+    assert neighbour.get(f"/search?q=车棚&kind=topic&courtyard_id={street.courtyard.id}&page=1&per_page=5"
+                         ).get_json()["total"] == 1
+    assert neighbour.get("/search?q=").status_code == 422
+    assert as_(None).get("/search?q=车棚").status_code == 401
+    cy = street.courtyard.id
+    similar = neighbour.get(f"/courtyards/{cy}/topics/similar?title=车棚漏雨").get_json()["items"]
+    assert [t["id"] for t in similar] == [topic.id] and similar[0]["can_support"] is True
+    assert neighbour.get(f"/courtyards/{cy}/topics/similar").status_code == 422
+    assert as_(street.stranger).get(f"/courtyards/{cy}/topics/similar?title=车棚").status_code == 404
+    covered(conform, SEARCH)
+
+
 def test_the_conformance_tests_call_every_route(document):
     tested = {tuple(r.split(" ", 1)) for r in PLACES + DELIBERATION + MODERATION + NOTIFICATIONS + VOTING + TASKS
-              + INSIGHT}
+              + INSIGHT + SEARCH}
     every = {(method, path.removeprefix("/api/v1")) for method, path, _op in operations(document)}
     assert sorted(every - tested) == []

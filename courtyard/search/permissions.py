@@ -1,0 +1,47 @@
+"""Who finds what: the search asks deliberation's rules, never the index.
+
+An entry is found by whoever may read its topic (`deliberation.permissions.visible_topics`,
+the same clause as the topic lists); a hidden message only by those who moderate its
+courtyard (`places.permissions.can_moderate_courtyard`, written here as SQL over the
+entry's courtyard). tests/search/test_permissions.py checks both agree with the object rules.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..deliberation import permissions as deliberation
+from ..deliberation.models import Message, Topic
+from ..places import permissions as places
+from ..places.models import Building, Courtyard
+from .models import SearchEntry
+
+
+def readable_entries(actor):
+    """SQL condition on SearchEntry: its topic is one `actor` may read."""
+    return SearchEntry.topic_id.in_(deliberation.visible_topics(actor).with_only_columns(Topic.id))
+
+
+def moderated_courtyards(actor, column):
+    """SQL condition on a courtyard id `column`: the actor moderates that courtyard (its secretary
+    or building lead, staff over its community, a street administrator)."""
+    if places.is_street_admin(actor):
+        return sa.true()
+    own = [m.courtyard_id for m in places.active_memberships(actor) if m.role in places.MODERATOR_ROLES]
+    communities = places.staff_community_ids(actor)
+    clauses = []
+    if own:
+        clauses.append(column.in_(own))
+    if communities:
+        clauses.append(column.in_(sa.select(Courtyard.id).join(Building, Building.id == Courtyard.building_id)
+                                  .where(Building.community_id.in_(communities))))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def shown_entries(actor):
+    """SQL condition on SearchEntry: not a hidden message, unless the actor moderates it."""
+    hidden = sa.exists().where(Message.id == SearchEntry.message_id, Message.hidden.is_(True))
+    return sa.or_(SearchEntry.message_id.is_(None), ~hidden, moderated_courtyards(actor, SearchEntry.courtyard_id))
+
+
+def can_search(actor) -> bool:
+    return places._authenticated(actor)
