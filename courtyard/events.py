@@ -38,7 +38,7 @@ def _fact(room_kinds, fields: str, about: str, *, stored: bool = True) -> Fact:
 
 
 _MESSAGE = "id topic_id author body client_id badge hidden created_at"
-_TOPIC = "id courtyard_id title body category status locked pinned merged_into_id author support_count " \
+_TOPIC = "id courtyard_id title body category status locked pinned merged_into_id author place location support_count " \
          "message_count photos created_at updated_at last_activity_at"
 _TALLY = "proposal_id status rule secret counts eligible participation quorum quorum_met passing thresholds " \
          "closes_at seq"

@@ -15,11 +15,19 @@ from .models import CATEGORY_LABELS, Topic, TopicSupport
 from .schemas import MESSAGE_PARAMS, TOPIC_PARAMS, CategoriesOut, MessageOut, MyTopicOut
 
 
+class LocationBody(Body):
+    lat: float | str | None = None
+    lng: float | str | None = None
+
+
 class TopicBody(Body):
     title: str
     body: str
     category: str
     photo_ids: list[int] | None = None
+    place: str | None = None
+    place_note: str | None = None
+    location: LocationBody | None = None
 
 
 class StatusBody(Body):
@@ -77,8 +85,10 @@ def create_topic(courtyard_id):
     courtyard = places.courtyard_for(current_user, courtyard_id)
     require(permissions.can_create_topic(current_user, courtyard))
     body = parse_body(TopicBody)
+    point = body.location or LocationBody()
     topic = services.create_topic(current_user, courtyard, title=body.title, body=body.body,
-                                  category=body.category, photo_ids=body.photo_ids)
+                                  category=body.category, photo_ids=body.photo_ids, place=body.place,
+                                  place_note=body.place_note, latitude=point.lat, longitude=point.lng)
     return jsonify(topic_for_me(topic, False)), 201
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..validation import parse_id
 from ..web.forms import Form
-from .models import CATEGORY_LABELS
+from .models import CATEGORY_LABELS, PLACE_LABELS
 
 
 class TopicForm(Form):
@@ -15,9 +15,20 @@ class TopicForm(Form):
     category = RadioField(_l("Kind of matter"), choices=[SelectChoice(c.value, label) for c, label in CATEGORY_LABELS.items()],
                           validate_choice=False)
     body = TextAreaField(_l("Describe it"))
+    place = SelectField(_l("Place"), choices=[SelectChoice("", _l("Not said"))] + [
+        SelectChoice(p.value, label) for p, label in PLACE_LABELS.items()], validate_choice=False)
+    place_note = StringField(_l("More precisely (optional)"))
+    # Filled by static/js/where.js from the phone's location, only when the person asks.
+    latitude = HiddenField()
+    longitude = HiddenField()
     photos = MultipleFileField(_l("Photos"))
     # Photos already uploaded by an earlier try of this form, so a fix to the text does not lose them.
     photo_ids = HiddenField()
+
+    def where(self) -> dict:
+        """The where fields, as services.create_topic takes them."""
+        return {"place": self.place.data, "place_note": self.place_note.data,
+                "latitude": self.latitude.data, "longitude": self.longitude.data}
 
     def kept_photo_ids(self) -> list[int]:
         ids = (parse_id(p) for p in (self.photo_ids.data or "").split(","))

@@ -40,6 +40,32 @@ CATEGORY_LABELS = {
 }
 
 
+class Place(str, enum.Enum):
+    """Where in or around the building the matter is (issue 12: 楼道、楼顶、电梯、车棚、单元门口…)."""
+    stairwell = "stairwell"
+    roof = "roof"
+    elevator = "elevator"
+    bike_shed = "bike_shed"
+    entrance = "entrance"
+    basement = "basement"
+    common_area = "common_area"
+    home = "home"
+    other = "other"
+
+
+PLACE_LABELS = {
+    Place.stairwell: _l("Stairwell and corridors"),
+    Place.roof: _l("Roof"),
+    Place.elevator: _l("Lift"),
+    Place.bike_shed: _l("Bicycle and e-bike shed"),
+    Place.entrance: _l("Building entrance"),
+    Place.basement: _l("Basement"),
+    Place.common_area: _l("Compound common area"),
+    Place.home: _l("Inside a home"),
+    Place.other: _l("Elsewhere"),
+}
+
+
 class TopicStatus(str, enum.Enum):
     open = "open"
     deliberating = "deliberating"
@@ -64,6 +90,9 @@ class Topic(db.Model):
     __table_args__ = (
         sa.Index("ix_topics_courtyard_status", "courtyard_id", "status"),
         sa.CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="point_whole"),
+        sa.CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180)",
+                           name="point_on_earth"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +107,11 @@ class Topic(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"))
     support_count: Mapped[int] = mapped_column(default=0)
     message_count: Mapped[int] = mapped_column(default=0)
+    # Where: a place in or around the building, a note (三单元北侧), an optional map point (WGS-84).
+    place: Mapped[Place | None] = mapped_column(str_enum(Place, "topic_place"))
+    place_note: Mapped[str | None] = mapped_column(sa.String(100))
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
     last_activity_at: Mapped[datetime] = created_at_column()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..dbtypes import iso
-from .models import CATEGORY_LABELS, Category, Message, Topic
+from .models import CATEGORY_LABELS, PLACE_LABELS, Category, Message, Topic
 
 
 def author_json(user) -> dict:
@@ -13,11 +13,24 @@ def category_json(code: Category) -> dict:
     return {"code": code.value, "label": str(CATEGORY_LABELS[code])}
 
 
+def place_json(t: Topic) -> dict | None:
+    """Where in or around the building, or None when the author did not say."""
+    if t.place is None and not t.place_note:
+        return None
+    return {"code": t.place.value if t.place is not None else None,
+            "label": str(PLACE_LABELS[t.place]) if t.place is not None else None, "note": t.place_note}
+
+
+def location_json(t: Topic) -> dict | None:
+    return {"lat": t.latitude, "lng": t.longitude} if t.latitude is not None else None
+
+
 def topic_json(t: Topic) -> dict:
     return {
         "id": t.id, "courtyard_id": t.courtyard_id, "title": t.title, "body": t.body,
         "category": t.category.value, "status": t.status.value, "locked": t.locked, "pinned": t.pinned,
         "merged_into_id": t.merged_into_id, "author": author_json(t.author),
+        "place": place_json(t), "location": location_json(t),
         "support_count": t.support_count, "message_count": t.message_count,
         "photos": [{"id": p.upload_id, "url": f"/uploads/{p.upload_id}"} for p in t.photos],
         "created_at": iso(t.created_at), "updated_at": iso(t.updated_at),

@@ -9,7 +9,7 @@ from pydantic import Field, RootModel
 
 from ..api.schemas import Out
 from ..places.models import OrgKind
-from .models import Category, TopicStatus
+from .models import Category, Place, TopicStatus
 
 # Query parameters the query models read as text for the services to check (doc(params=...)).
 TOPIC_PARAMS = {"status": TopicStatus, "category": Category}
@@ -36,6 +36,17 @@ class CategoriesOut(RootModel[list[CategoryOut]]):
     """Every topic category."""
 
 
+class PlaceOut(Out):
+    code: Place | None = Field(description="Where in or around the building; null with only a note")
+    label: str | None = Field(description="In the caller's language")
+    note: str | None
+
+
+class LocationOut(Out):
+    lat: float = Field(ge=-90, le=90, description="WGS-84 degrees")
+    lng: float = Field(ge=-180, le=180)
+
+
 class TopicOut(Out):
     id: int
     courtyard_id: int
@@ -47,6 +58,8 @@ class TopicOut(Out):
     pinned: bool
     merged_into_id: int | None
     author: AuthorOut
+    place: PlaceOut | None = Field(description="Null when the author did not say where")
+    location: LocationOut | None = Field(description="An optional map point")
     support_count: int
     message_count: int
     photos: list[PhotoOut]

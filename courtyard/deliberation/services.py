@@ -23,7 +23,7 @@ from ..places.models import Building, Courtyard
 from ..uploads import services as uploads
 from ..validation import MAX_ID, Fields, parse_id, parse_whole
 from . import payloads, permissions, rates
-from .models import Category, Message, Topic, TopicPhoto, TopicStatus, TopicSupport
+from .models import Category, Message, Place, Topic, TopicPhoto, TopicStatus, TopicSupport
 from .ordering import topic_lock
 
 MESSAGE_MAX = 2000
@@ -99,18 +99,58 @@ def check_topic_fields(f: Fields, *, title, body, category) -> tuple:
     return title, body, category
 
 
-def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_ids=()) -> Topic:
-    """Raise a topic (议题). Raises NotFound, Forbidden, Invalid; publishes topic.created."""
+PLACE_NOTE_MAX = 100
+
+
+def check_where(f: Fields, *, place=None, place_note=None, latitude=None, longitude=None) -> tuple:
+    """Where the matter is, all optional: a Place code, a short note (三单元北侧) and a map point
+    (WGS-84 degrees, both or neither). Returns them cleaned; blanks are None."""
+    if place in (None, ""):
+        place = None
+    else:
+        try:
+            place = Place(place)
+        except ValueError:
+            f.add("place", _l("Not one of the allowed values."))
+            place = None
+    place_note = f.text("place_note", clean_text(place_note), max_len=PLACE_NOTE_MAX, required=False)
+    point = []
+    for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        if value in (None, ""):
+            point.append(None)
+            continue
+        try:
+            number = float(value) if not isinstance(value, bool) else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number != number or not -limit <= number <= limit:
+            f.add(field, _l("Must be a number between %(lo)s and %(hi)s.", lo=-limit, hi=limit))
+            number = None
+        point.append(number)
+    latitude, longitude = point
+    if (latitude is None) != (longitude is None) and not ({"latitude", "longitude"} & f.errors.keys()):
+        f.add("latitude" if latitude is None else "longitude", _l("Give both latitude and longitude, or neither."))
+        latitude = longitude = None
+    return place, place_note, latitude, longitude
+
+
+def create_topic(actor, courtyard: Courtyard, *, title, body, category, photo_ids=(), place=None,
+                 place_note=None, latitude=None, longitude=None) -> Topic:
+    """Raise a topic (议题), optionally saying where it is (check_where). Raises NotFound,
+    Forbidden, Invalid; publishes topic.created."""
     if not place_permissions.can_view_courtyard(actor, courtyard):
         raise NotFound()
     if not permissions.can_create_topic(actor, courtyard):
         raise Forbidden()
     f = Fields()
     title, body, category = check_topic_fields(f, title=title, body=body, category=category)
+    place, place_note, latitude, longitude = check_where(f, place=place, place_note=place_note,
+                                                         latitude=latitude, longitude=longitude)
     photos = uploads.own_uploads(f, actor, photo_ids)
     f.check()
     now = clock.now()
     topic = Topic(courtyard=courtyard, author=actor, title=title, body=body, category=category,
+                  place=place, place_note=place_note, latitude=latitude, longitude=longitude,
                   status=TopicStatus.open, created_at=now, updated_at=now, last_activity_at=now)
     topic.photos = [TopicPhoto(upload_id=u.id, position=i) for i, u in enumerate(photos)]
     db.session.add(topic)

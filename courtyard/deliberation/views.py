@@ -28,7 +28,7 @@ from ..uploads import services as uploads
 from ..validation import Fields
 from . import permissions, services
 from .forms import MessageForm, TopicForm
-from .models import CATEGORY_LABELS, STATUS_LABELS, Category, Topic, TopicStatus, TopicSupport
+from .models import CATEGORY_LABELS, PLACE_LABELS, STATUS_LABELS, Category, Place, Topic, TopicStatus, TopicSupport
 
 bp = Blueprint("deliberation", __name__)
 
@@ -69,6 +69,11 @@ def status_label(status) -> str:
 @bp.app_template_filter("category_label")
 def category_label(category) -> str:
     return str(CATEGORY_LABELS[Category(category)])
+
+
+@bp.app_template_filter("place_label")
+def place_label(place) -> str:
+    return str(PLACE_LABELS[Place(place)])
 
 
 @bp.app_template_filter("ago")
@@ -165,12 +170,13 @@ def create_topic(courtyard_id):
     if form.photos.errors:  # the good photos are kept (photo_ids); the others need another try
         others = Fields()  # and every other mistake is named with it, not after the next submit
         services.check_topic_fields(others, title=form.title.data, body=form.body.data, category=form.category.data)
+        services.check_where(others, **form.where())
         if others.errors:
             form.show(Invalid(fields=others.errors))
         return _new_topic_page(courtyard, form, 422)
     try:
         topic = services.create_topic(current_user, courtyard, title=form.title.data, body=form.body.data,
-                                      category=form.category.data, photo_ids=photo_ids)
+                                      category=form.category.data, photo_ids=photo_ids, **form.where())
     except Invalid as err:
         form.show(err, {"photo_ids": "photos"})
         return _new_topic_page(courtyard, form, err.status)

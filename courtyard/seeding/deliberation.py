@@ -68,6 +68,19 @@ TOPICS = (
 )
 
 
+# Where each topic is (issue 12: place in the building, a note, a map point for some).
+WHERE = {
+    "楼下电动车棚没有充电桩，有人从楼道飞线充电": {"place": "bike_shed", "place_note": "1号楼东侧车棚",
+                                           "latitude": 39.86472, "longitude": 116.43318},
+    "2单元顶层漏雨，601、602 天花板渗水": {"place": "roof", "place_note": "2单元顶层"},
+    "晚上外来车辆停在消防通道，救护车进不来": {"place": "common_area", "place_note": "小区北门消防通道",
+                                         "latitude": 39.86511, "longitude": 116.43265},
+    "厨余垃圾桶每天傍晚就满了，建议加一次清运": {"place": "entrance", "place_note": "2单元门口垃圾桶"},
+    "消防检查前，请各家清理楼道里的杂物": {"place": "stairwell"},
+    "楼前的杨树挡住了低层的阳光": {"place": "common_area", "place_note": "3号楼南侧"},
+}
+
+
 class _Clock:
     """A clock that stands at a given moment until moved (the demo's past)."""
 
@@ -98,7 +111,8 @@ def seed_topics(demo) -> None:
             fake = _Clock(at)
             clock.use(fake)
             if topic is None:
-                topic = services.create_topic(users[author], courtyard, title=title, body=body, category=category)
+                topic = services.create_topic(users[author], courtyard, title=title, body=body, category=category,
+                                              **WHERE.get(title, {}))
                 moderator = users["secretary"] if names == GUYUAN else users.get("lead_fqy")
                 for status in moves:
                     services.change_status(moderator, topic, status)

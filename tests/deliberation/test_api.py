@@ -14,7 +14,7 @@ from ..api.conftest import assert_error
 from ..uploads.images import image_bytes
 
 TOO_BIG = 10**20
-TOPIC_KEYS = {"id", "courtyard_id", "title", "body", "category", "status", "locked", "pinned", "merged_into_id",
+TOPIC_KEYS = {"id", "courtyard_id", "title", "body", "category", "status", "locked", "pinned", "merged_into_id", "place", "location",
               "author", "support_count", "message_count", "photos", "created_at", "updated_at",
               "last_activity_at", "supported"}
 MESSAGE_KEYS = {"id", "topic_id", "author", "body", "client_id", "badge", "hidden", "created_at"}
