@@ -9,3 +9,4 @@ from .audit import AuditEntry  # noqa: F401
 from .tasks.models import *  # noqa: F401,F403
 from .insight.models import *  # noqa: F401,F403
 from .search.models import *  # noqa: F401,F403
+from .emergencies.models import *  # noqa: F401,F403
