@@ -214,3 +214,25 @@ def test_the_action_checks_its_topics_and_its_actor(api, spring):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProactiveAction)) == 0
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Topic))
     assert before == 11
+
+
+def test_titles_come_back_as_written_and_themes_ignore_ascii_case(api, world, fixed_now):
+    """The window's topics reach Python as JSON text: quotes, backslashes, newlines, tabs and emoji
+    survive it; a theme's words match the lowercased title; 未诉先办's own topic counts in the hot
+    spots and the seasons but not among the recurring problems."""
+    w = world
+    x0 = w.residents["x"][0]
+    odd = '顶楼"漏水"\\又来了\n第二次\t😀'
+    ids = [add_topic(w.x, x0, odd, "repairs", bj(2026, 5, day)).id for day in (3, 9, 15)]
+    add_topic(w.x, x0, "ROOF LEAK", "greening", bj(2026, 5, 20))
+    made = add_topic(w.x, x0, odd, "repairs", bj(2026, 5, 21))
+    db.session.add(ProactiveAction(courtyard_id=w.x.id, category=made.category, topic_id=made.id,
+                                   source_topic_ids=ids, created_by_id=w.admin.id, created_at=bj(2026, 5, 21)))
+    db.session.commit()
+    data = foresight(api, w.admin, "street")
+    [problem] = [p for p in data["recurring"]["problems"] if p["courtyard_id"] == w.x.id]
+    assert problem["title"] == odd and problem["ids"] == ids and problem["acted_topic_id"] == made.id
+    [cell] = [c for c in data["hot_spots"]["cells"] if (c["courtyard_id"], c["category"]) == (w.x.id, "repairs")]
+    assert cell["total"] == 4
+    themes = {t["theme"]: t for t in data["seasonal"]["themes"]}
+    assert themes["rain_leak"]["by_month"][4] == 5 and themes["heating"]["total"] == 0
