@@ -45,6 +45,7 @@ _TALLY = "proposal_id status rule secret counts eligible participation quorum qu
 _PROPOSAL = "id topic_id courtyard_id title status rule secret quorum opened_at closes_at closed_at tally"
 _TASK = "id topic_id courtyard_id title category status assignee_org_id due_at overdue escalation_level seq"
 _NOTIFICATION = "id kind text url topic_id created_at read count"
+_NOTICE = "id community_id kind title body status started_at expected_end_at resolved_at courtyard_ids updates"
 
 CATALOGUE: dict[str, Fact] = {
     "message.posted": _fact(rooms.TOPIC, _MESSAGE, "a message of the topic, as GET /topics/<id>/messages"),
@@ -58,6 +59,8 @@ CATALOGUE: dict[str, Fact] = {
     "presence.changed": _fact(rooms.TOPIC, "topic_id online", "how many are on the topic's page",
                               stored=False),
     "notification.created": _fact(rooms.USER, _NOTIFICATION, "a notification for one person (new or coalesced)"),
+    "notice.updated": _fact(rooms.COURTYARD, _NOTICE, "an emergency notice was posted, updated or resolved "
+                            "(courtyard/emergencies): the notice with its whole timeline"),
     "typing": _fact(rooms.TOPIC, "topic_id user", "someone is typing (to the room but the typist)",
                     stored=False),
 }

@@ -20,6 +20,7 @@ Who listens (connected by create_app, through each listener module's `connect()`
 - courtyard/notifications/listeners.py: tells people (the in-app centre, outbound channels);
 - courtyard/deliberation/listeners.py: a topic's status follows its ballots and tasks (lifecycle.py);
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
+(courtyard/emergencies sends the notice-* signals; the audit log and notifications hear them.)
 Nothing else may import courtyard.notifications (import-linter, .importlinter).
 """
 from __future__ import annotations
@@ -171,6 +172,23 @@ sender: the Task.""")
 task_overdue = _signal("task-overdue", """The service clock: a task's due date has passed (sent once per task).
 
 sender: the Task.""")
+
+
+# --- emergencies -----------------------------------------------------------------------------
+
+notice_posted = _signal("notice-posted", """Community staff posted an emergency notice (停水/停暖/停电…) to chosen courtyards.
+
+sender: the Notice (flushed, its courtyards and first timeline entry with it); actor: who posted it;
+update: the NoticeUpdate that opens its timeline.""")
+
+notice_updated = _signal("notice-updated", """A progress update was added to an active emergency notice's timeline.
+
+sender: the Notice; actor: who wrote it; update: the new NoticeUpdate (flushed).""")
+
+notice_resolved = _signal("notice-resolved", """An emergency notice was resolved (water, heating, power … back).
+
+sender: the Notice (status resolved, resolved_at set); actor: who resolved it; update: the
+NoticeUpdate that closes its timeline.""")
 
 
 def catalogue() -> dict[str, str]:

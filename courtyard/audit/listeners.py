@@ -153,6 +153,25 @@ def _task_policy_changed(policy, *, actor, community, before, after, service_hou
            data={"before": before, "after": after, "service_hours": service_hours})
 
 
+# --- emergencies -----------------------------------------------------------------------------
+
+def _notice_logged(action: str, notice, actor, update) -> None:
+    record(actor_id=actor_id_of(actor), action=action, subject_type="notice", subject_id=notice.id,
+           data={"kind": notice.kind.value, "courtyard_ids": notice.courtyard_ids, "update_id": update.id})
+
+
+def _notice_posted(notice, *, actor, update, **_):
+    _notice_logged("notice.posted", notice, actor, update)
+
+
+def _notice_updated(notice, *, actor, update, **_):
+    _notice_logged("notice.updated", notice, actor, update)
+
+
+def _notice_resolved(notice, *, actor, update, **_):
+    _notice_logged("notice.resolved", notice, actor, update)
+
+
 RECEIVERS = {
     signals.courtyard_role_set: _courtyard_role_set,
     signals.organization_staff_added: _organization_staff_added,
@@ -174,6 +193,9 @@ RECEIVERS = {
     signals.task_escalated: _task_escalated,
     signals.escalation_acknowledged: _escalation_acknowledged,
     signals.task_policy_changed: _task_policy_changed,
+    signals.notice_posted: _notice_posted,
+    signals.notice_updated: _notice_updated,
+    signals.notice_resolved: _notice_resolved,
 }
 
 

@@ -41,11 +41,14 @@ ACTIONS = {
     "task.escalated": _l("Task escalated"),
     "task.escalation_acknowledged": _l("Escalation acknowledged"),
     "task_policy.changed": _l("Service times changed"),
+    "notice.posted": _l("Emergency notice posted"),
+    "notice.updated": _l("Emergency notice updated"),
+    "notice.resolved": _l("Emergency notice resolved"),
 }
 SUBJECTS = {
     "task": _l("Task"), "topic": _l("Topic"), "proposal": _l("Proposal"), "membership": _l("Membership"),
     "organization": _l("Organization"), "community": _l("Community"), "user": _l("Account"),
-    "street": _l("The street"),
+    "street": _l("The street"), "notice": _l("Emergency notice"),
 }
 ROLES = {Role.resident.value: _l("Resident"), Role.building_lead.value: _l("Building lead"),
          Role.secretary.value: _l("Secretary")}

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 
 from ..dbtypes import iso
 from ..deliberation.models import STATUS_LABELS, TopicStatus
+from ..emergencies.models import KIND_LABELS as NOTICE_KIND_LABELS
+from ..emergencies.models import NoticeKind
 from ..tasks.payloads import notification_text as task_sentence
 from ..tasks.payloads import when_local
 from .models import Notification
@@ -43,7 +45,25 @@ def render_text(n: Notification) -> str:
         return ballot_sentence(n.kind, data) or n.text
     if n.kind.startswith("task_"):
         return task_sentence(n.kind, data) or n.text
+    if n.kind == "emergency":
+        return emergency_sentence(data) or n.text
     return n.text
+
+
+def emergency_sentence(data: dict) -> str | None:
+    """An emergency notice's step (courtyard/emergencies): posted, updated, resolved."""
+    try:
+        label = str(NOTICE_KIND_LABELS[NoticeKind(data.get("notice_kind"))])
+    except ValueError:
+        return None
+    title, text, step = data.get("title", ""), data.get("text", ""), data.get("step")
+    if step == "posted":
+        return _("%(kind)s notice: %(title)s", kind=label, title=title)
+    if step == "update":
+        return _("%(kind)s update, “%(title)s”: %(text)s", kind=label, title=title, text=text)
+    if step == "resolved":
+        return _("Resolved — %(kind)s, “%(title)s”: %(text)s", kind=label, title=title, text=text)
+    return None
 
 
 def ballot_sentence(kind: str, data: dict) -> str | None:

@@ -44,8 +44,9 @@ from .models import Notification, TopicMute
 
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
 # Worth a text message or a WeChat push, not only the in-app centre.
+EMERGENCY = "emergency"
 OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated",
-                  "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder"}
+                  "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder", EMERGENCY}
 
 
 Recipient = channels.Recipient  # who an outbound channel sends to (id, display_name, phone, locale, email)
@@ -221,6 +222,23 @@ def task_acknowledged(actor, task, escalation) -> None:
     if escalation.raised_by_id is not None:
         people.add(escalation.raised_by_id)
     _task_notify(task, people, TASK_ACKNOWLEDGED, actor, target=target_name(escalation))
+
+
+# --- emergencies (courtyard/emergencies) -----------------------------------------------------
+
+def emergency(actor, notice, update) -> None:
+    """An emergency notice posted, updated or resolved: every active member of its courtyards
+    (not the one who wrote it), in the centre and by text or WeChat — no mute applies."""
+    told: set[int] = set() if actor is None else {actor.id}
+    data = {"title": notice.title, "notice_kind": notice.kind.value, "step": update.kind.value,
+            "text": update.text[:120], "notice_id": notice.id}
+    for courtyard_id in notice.courtyard_ids:
+        members = [uid for uid in db.session.scalars(sa.select(Membership.user_id).where(
+            Membership.courtyard_id == courtyard_id, Membership.status == MembershipStatus.active)
+            .order_by(Membership.user_id)) if uid not in told]
+        told.update(members)
+        _notify(members, kind=EMERGENCY, actor=actor, courtyard_id=courtyard_id, url=f"/notices/{notice.id}",
+                data=data)
 
 
 def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,
