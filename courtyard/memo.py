@@ -8,6 +8,7 @@ so a rule checked after a change sees the change.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Hashable, TypeVar
 
 from flask import has_request_context, request
@@ -42,6 +43,19 @@ def forget(*_args) -> None:
     store = _store()
     if store:
         store.clear()
+
+
+@contextlib.contextmanager
+def kept():
+    """Keep what was remembered across a block that writes nothing but ends the transaction
+    (deliberation.ordering: a commit to hand back the connection while waiting for a lock)."""
+    store = _store()
+    saved = dict(store) if store else None
+    try:
+        yield
+    finally:
+        if saved:
+            _store().update(saved)
 
 
 for _name in ("after_flush", "after_commit", "after_rollback"):

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from .. import memo
 from ..extensions import db
 
 _guard = threading.Lock()
@@ -32,8 +33,21 @@ def _acquire(lock: threading.Lock) -> None:
     # advisory lock's), and a hundred waiters would otherwise drain the pool.
     session = db.session()
     if not (session.new or session.dirty or session.deleted):
-        session.commit()
+        _end_transaction(session)
     lock.acquire()
+
+
+def _end_transaction(session) -> None:
+    """Commit a session that has nothing left to write, keeping what it loaded and what the
+    request remembered (courtyard.memo): that commit changes nothing in the database, so the
+    actor, the topic and the rules checked a moment ago are as true as they were. Expiring
+    them instead cost every contended join three more queries (user, topic, the viewer)."""
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        with memo.kept():
+            session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 @contextlib.contextmanager

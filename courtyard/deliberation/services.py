@@ -6,6 +6,7 @@ audit log and notifications listen), commits, and publishes its facts after the 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import sqlalchemy as sa
@@ -52,14 +53,29 @@ def check_blocked_words(f: Fields, field: str, text: str | None) -> None:
         f.add(field, _l("Please rephrase: “%(word)s” is not allowed here.", word=word))
 
 
-def get_topic(actor, topic_id) -> Topic:
+@functools.cache
+def _topic_alone() -> sa.Select:
+    """A topic with only what the rules ask of it (its courtyard, building and community), built
+    once: a live room's join asks for nothing else, and loading the page's author, photos and
+    merged-into (and building that statement anew) was most of a join's cost (docs/performance.md)."""
+    return sa.select(Topic).where(Topic.id == sa.bindparam("id")).options(
+        joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community))
+
+
+def get_topic(actor, topic_id, *, alone: bool = False) -> Topic:
     """A topic the actor may read; NotFound otherwise (existence is private). Loaded with what
-    its page shows around it: courtyard, building and community, author, photos, merged-into."""
+    its page shows around it: courtyard, building and community, author, photos, merged-into;
+    `alone`: with its courtyard, building and community only (what the rules read)."""
     ident = parse_id(topic_id)
-    topic = db.session.get(Topic, ident, options=(
-        joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community),
-        joinedload(Topic.author), joinedload(Topic.merged_into), joinedload(Topic.photos),
-    )) if ident is not None else None
+    if ident is None:
+        topic = None
+    elif alone:
+        topic = db.session.scalar(_topic_alone(), {"id": ident})
+    else:
+        topic = db.session.get(Topic, ident, options=(
+            joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community),
+            joinedload(Topic.author), joinedload(Topic.merged_into), joinedload(Topic.photos),
+        ))
     if topic is None or not permissions.can_view_topic(actor, topic):
         raise NotFound()
     return topic
@@ -306,10 +322,19 @@ def messages_after(actor, topic: Topic, *, after=None, limit=None) -> list[Messa
     if limit is None or not 1 <= limit <= 500:
         f.add("limit", _l("Must be between 1 and %(n)s.", n=500))
     f.check()
-    q = sa.select(Message).where(Message.topic_id == topic.id, Message.id > after)
-    if not permissions.can_moderate_topic(actor, topic):
+    q = _messages_after(with_hidden=permissions.can_moderate_topic(actor, topic))
+    return list(db.session.scalars(q, {"topic_id": topic.id, "after": after, "limit": limit}))
+
+
+@functools.cache
+def _messages_after(*, with_hidden: bool) -> sa.Select:
+    """messages_after's two statements, built once (a join of a live room runs one), with the
+    authors and organizations their payloads name (not one query per author)."""
+    q = sa.select(Message).where(Message.topic_id == sa.bindparam("topic_id"), Message.id > sa.bindparam("after"))
+    q = q.options(joinedload(Message.author), joinedload(Message.organization))
+    if not with_hidden:
         q = q.where(Message.hidden.is_(False))
-    return list(db.session.scalars(q.order_by(Message.id).limit(limit)))
+    return q.order_by(Message.id).limit(sa.bindparam("limit", type_=sa.Integer))
 
 
 def latest_messages(actor, topic: Topic, *, limit: int = 50) -> list[Message]:

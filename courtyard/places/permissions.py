@@ -5,6 +5,8 @@ object checks (`can_view_courtyard`) are built from the same clauses so they agr
 """
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -25,21 +27,27 @@ def is_street_admin(user) -> bool:
     return _authenticated(user) and user.is_street_admin
 
 
+@functools.cache
+def _viewer_query() -> sa.Select:
+    """_viewer's statement, built once (on first use, when the mappers are configured): building
+    it and its cache key anew for every request cost as much as running it (docs/performance.md)."""
+    return (sa.select(Membership, CommunityStaff.community_id, OrganizationMember.organization_id)
+            .select_from(User)
+            .outerjoin(Membership, sa.and_(Membership.user_id == User.id,
+                                           Membership.status == MembershipStatus.active))
+            .outerjoin(CommunityStaff, CommunityStaff.user_id == User.id)
+            .outerjoin(OrganizationMember, OrganizationMember.user_id == User.id)
+            .where(User.id == sa.bindparam("user_id"))
+            .options(joinedload(Membership.courtyard).joinedload(Courtyard.building)))
+
+
 def _viewer(user) -> tuple[dict[int, Membership], frozenset[int], frozenset[int]]:
     """What the rules below ask about the user, in one query, once a request (courtyard.memo):
     their active memberships by courtyard (with its building), the communities they are staff
     of, the organizations they belong to. The three lists are short: their product is too."""
     def load():
         memberships, communities, organizations = {}, set(), set()
-        for m, community_id, org_id in db.session.execute(
-                sa.select(Membership, CommunityStaff.community_id, OrganizationMember.organization_id)
-                .select_from(User)
-                .outerjoin(Membership, sa.and_(Membership.user_id == User.id,
-                                               Membership.status == MembershipStatus.active))
-                .outerjoin(CommunityStaff, CommunityStaff.user_id == User.id)
-                .outerjoin(OrganizationMember, OrganizationMember.user_id == User.id)
-                .where(User.id == user.id)
-                .options(joinedload(Membership.courtyard).joinedload(Courtyard.building))):
+        for m, community_id, org_id in db.session.execute(_viewer_query(), {"user_id": user.id}):
             if m is not None:
                 memberships.setdefault(m.courtyard_id, m)
             if community_id is not None:
@@ -100,6 +108,17 @@ def visible_courtyards(user) -> sa.Select:
     if not _authenticated(user):
         return sa.select(Courtyard).where(sa.false())
     return sa.select(Courtyard).where(_visible_clause(user))
+
+
+def visible_courtyard_ids(user) -> list[int]:
+    """The ids of visible_courtyards, ascending. A member who oversees nothing sees exactly the
+    courtyards of their active memberships, which the rules know already: no query then."""
+    if not _authenticated(user):
+        return []
+    memberships, communities, _orgs = _viewer(user)
+    if not communities and not is_street_admin(user):
+        return sorted(memberships)
+    return list(db.session.scalars(visible_courtyards(user).with_only_columns(Courtyard.id).order_by(Courtyard.id)))
 
 
 def can_view_courtyard(user, courtyard: Courtyard) -> bool:

@@ -21,7 +21,6 @@ from .. import signals
 from ..accounts.services import user_for_token
 from ..extensions import db, socketio
 from ..places import permissions as places_permissions
-from ..places import services as places
 from . import bus, presence, rooms, sockets
 
 log = logging.getLogger(__name__)
@@ -41,12 +40,14 @@ def _connect(auth) -> None:
     if user is None:
         raise ConnectionRefusedError("unauthenticated")
     sid = request.sid
-    courtyards = places.courtyards_for(user)
+    # The rules' one look at the user (places.permissions._viewer) answers both lists; a
+    # resident's courtyards need no query of their own.
+    courtyard_ids = places_permissions.visible_courtyard_ids(user)
     sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
     join_room(rooms.user(user.id))
-    for courtyard in courtyards:
-        join_room(rooms.courtyard(courtyard.id))
-        presence.enter(rooms.courtyard(courtyard.id), user.id, sid)
+    for courtyard_id in courtyard_ids:
+        join_room(rooms.courtyard(courtyard_id))
+        presence.enter(rooms.courtyard(courtyard_id), user.id, sid)
     for org_id in sorted(places_permissions.organization_ids(user)):
         join_room(rooms.org(org_id))  # task.updated for the organization's staff (courtyard/tasks)
 

@@ -38,7 +38,7 @@ def _topic_id(value) -> int:
 @command("join_topic")
 def join_topic(actor, data):
     """Enter a topic's room; ack the messages after `after` and the number of people online."""
-    topic = services.get_topic(actor, data.get("topic_id"))
+    topic = services.get_topic(actor, data.get("topic_id"), alone=True)
     room = room_of(topic.id)
     with topic_lock(topic.id):
         missed = services.messages_after(actor, topic, after=data.get("after"), limit=MISSED_MAX)
@@ -74,7 +74,7 @@ def post_message(actor, data):
 @command("typing", ack=False)
 def typing(actor, data):
     """Tell the rest of the room that someone is typing (not stored; not sent back to the typist)."""
-    topic = services.get_topic(actor, data.get("topic_id"))
+    topic = services.get_topic(actor, data.get("topic_id"), alone=True)
     room = room_of(topic.id)
     sid = request.sid
     if room not in socketio.server.rooms(sid):
