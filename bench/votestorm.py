@@ -16,6 +16,15 @@ bench/fanout.py) and, at one agreed instant, has every voter cast. Reports:
     python bench/votestorm.py --voters 1000
     python bench/votestorm.py --voters 1000 --no-join          # voters not in the topic's room
     python bench/votestorm.py --voters 200 --database-url postgresql://postgres@127.0.0.1/bench
+    python bench/votestorm.py --database-url sqlite \
+        --database-url postgresql+pg8000://postgres@127.0.0.1/bench \
+        --database-url postgresql+psycopg2://postgres@127.0.0.1/bench --repeat 2
+
+With several --database-url (or --repeat) the storms run one after the other, round-robin
+(`sqlite`: a new temporary SQLite file), and a table of them all is printed at the end with
+the load average before and after each. A PostgreSQL URL names a server and a database to
+connect to: each storm gets a new database of its own there (dropped afterwards), so no
+storm counts another's residents. A plain postgresql:// URL gets the app's DATABASE_DRIVER.
 
 docs/performance.md ("Vote storm") records results.
 """
@@ -112,7 +121,7 @@ async def voter_loop(conn, cfg: dict):
     async for cmd, arg in fanout._commands(conn):
         if cmd == "connect":
             t0 = time.monotonic()
-            voters = await fanout.connect_all(w, cfg, cfg["tokens"], cfg["topic_id"])
+            voters = await fanout.connect_all(w, cfg, [(t, cfg["port"]) for t in cfg["tokens"]], cfg["topic_id"])
             conn.send({"connected": len(voters), "errors": w.errors, "seconds": time.monotonic() - t0})
         elif cmd == "cast":  # arg: the wall-clock instant to cast at
             w.tallied, w.last_tally = 0, {}
@@ -280,7 +289,10 @@ def parse_args(argv=None):
     p.add_argument("--connect-timeout", type=float, default=60)
     p.add_argument("--timeout", type=float, default=60, help="seconds to wait for the acks")
     p.add_argument("--drain", type=float, default=5, help="seconds to wait for the room's final tally")
-    p.add_argument("--database-url", help="app database (default: a new temporary SQLite file)")
+    p.add_argument("--database-url", action="append",
+                   help="app database (repeatable; `sqlite`, the default: a new temporary SQLite file; "
+                        "PostgreSQL: a new database on that server for each storm)")
+    p.add_argument("--repeat", type=int, default=1, help="run every --database-url this many times, round-robin")
     p.add_argument("--app-root", type=Path, default=BENCH.parent,
                    help="serve the app of another checkout (to try a change); default: this one")
     p.add_argument("--keep", action="store_true", help="keep the server's temporary files")
@@ -290,20 +302,89 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def label(url: str | None) -> str:
+    if not url or url == "sqlite" or url.startswith("sqlite"):
+        return "SQLite"
+    from courtyard.config import normalise_database_url
+    return "PostgreSQL " + normalise_database_url(url).split("://", 1)[0].split("+")[-1]
+
+
+class ScratchDatabase:
+    """A new PostgreSQL database beside the one `url` names, for one storm; dropped on exit."""
+
+    def __init__(self, url: str, n: int):
+        import sqlalchemy as sa
+        from courtyard.config import normalise_database_url
+        self.server = sa.engine.make_url(normalise_database_url(url))
+        self.name = f"votestorm_{os.getpid()}_{n}"
+        self.url = self.server.set(database=self.name).render_as_string(hide_password=False)
+        self.admin = sa.create_engine(self.server.set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT",
+                                      poolclass=sa.pool.NullPool)
+
+    def __enter__(self) -> str:
+        import sqlalchemy as sa
+        with self.admin.connect() as c:
+            c.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+        return self.url
+
+    def __exit__(self, *exc):
+        import sqlalchemy as sa
+        with self.admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+def storm(args, url: str | None, n: int) -> dict:
+    args.database_url = None if not url or url == "sqlite" else url
+    if args.database_url and args.database_url.startswith(("postgres://", "postgresql")):
+        with ScratchDatabase(args.database_url, n) as scratch:
+            args.database_url = scratch
+            return run(args)
+    return run(args)
+
+
+def summary(rows: list[tuple[str, tuple, tuple, dict]]) -> None:
+    print("\n| database, driver | load before → after | last ack after | acks/s | ack p50 / p99 | tally | "
+          "vote.tallied per voter | server CPU |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, before, after, r in rows:
+        ok = r["results"].get("ok", 0)
+        exact = r["rest_tally"] == r["voters"] == ok == r["last_ack_tally"]
+        heard = f"{r['tallied_per_voter']:.1f}" if r["tallied_per_voter"] is not None else "—"
+        print(f"| {name} | {before[0]:.1f} → {after[0]:.1f} | {ms(r['storm_seconds'])} | {r['acks_per_second']:.0f} | "
+              f"{r['p50'] * 1000:.0f} / {r['p99'] * 1000:.0f} ms | {'exactly V' if exact else 'MISMATCH'} | "
+              f"{heard} | {r['server_cpu_seconds']:.2f} s |")
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.open_ballot:
         print(json.dumps(open_ballot(args.open_ballot)))
         return
     fds = raise_fd_limit()
+    urls = args.database_url or ["sqlite"]
     print(f"votestorm: {machine()}; file descriptors {fds}; async {args.mode}; "
           f"{args.voters} voters in {args.procs} client processes; "
           f"{'in' if args.join else 'not in'} the topic's room; "
-          f"{'SQLite' if not args.database_url else args.database_url.split(':', 1)[0]}", flush=True)
-    r = run(args)
-    report(r)
+          f"{', '.join(label(u) for u in urls)}" + (f"; {args.repeat} rounds" if args.repeat > 1 else ""), flush=True)
+    profile = args.profile
+    rows, results = [], []
+    for round_ in range(args.repeat):
+        for i, url in enumerate(urls):
+            name = label(url)
+            if profile:
+                args.profile = str(Path(profile) / f"{round_ + 1}-{i + 1}-{name.replace(' ', '-')}")
+            before = os.getloadavg()
+            print(f"\n== {name} (round {round_ + 1}), load average {before[0]:.2f}", flush=True)
+            r = storm(args, url, round_ * len(urls) + i)
+            after = os.getloadavg()
+            report(r)
+            rows.append((name, before, after, r))
+            results.append(dict(r, database=name, load_before=before, load_after=after))
+    if len(rows) > 1:
+        summary(rows)
     if args.json:
-        Path(args.json).write_text(json.dumps(r, indent=2, default=str))
+        Path(args.json).write_text(json.dumps(results if len(results) > 1 else results[0], indent=2, default=str))
 
 
 if __name__ == "__main__":
