@@ -11,8 +11,8 @@ from ..api.schemas import items_of
 from ..extensions import db
 from ..places import services as places
 from . import payloads, permissions, services
-from .models import CATEGORY_LABELS, Topic, TopicSupport
-from .schemas import MESSAGE_PARAMS, TOPIC_PARAMS, CategoriesOut, MessageOut, MyTopicOut
+from .models import CATEGORY_LABELS, CategoryClass, Topic, TopicSupport
+from .schemas import MESSAGE_PARAMS, TOPIC_PARAMS, CategoriesOut, ClassesOut, MessageOut, MyTopicOut
 
 
 class LocationBody(Body):
@@ -61,6 +61,13 @@ def topic_for_me(topic: Topic, supported: bool | None = None) -> dict:
 def list_categories():
     """The topic categories, labelled in the caller's language."""
     return jsonify([payloads.category_json(code) for code in CATEGORY_LABELS])
+
+
+@bp.get("/category-classes")
+@doc(response=ClassesOut, tag="topics", auth=False)
+def list_category_classes():
+    """The five classes of 判 (城市管理, 平安建设, 民生保障, 便民服务, 投诉举报), each with its categories."""
+    return jsonify([payloads.class_json(k) for k in CategoryClass])
 
 
 @bp.get("/courtyards/<int:courtyard_id>/topics")

@@ -40,6 +40,38 @@ CATEGORY_LABELS = {
 }
 
 
+class CategoryClass(str, enum.Enum):
+    """The five classes of 判 (Chaoyang's sorting of problems), a second axis over the categories."""
+    city_management = "city_management"      # 城市管理
+    public_safety = "public_safety"          # 平安建设
+    livelihood = "livelihood"                # 民生保障
+    convenience = "convenience"              # 便民服务
+    complaint = "complaint"                  # 投诉举报
+
+
+CLASS_LABELS = {
+    CategoryClass.city_management: _l("City management"),
+    CategoryClass.public_safety: _l("Public safety"),
+    CategoryClass.livelihood: _l("Livelihood security"),
+    CategoryClass.convenience: _l("Convenience services"),
+    CategoryClass.complaint: _l("Complaints and reports"),
+}
+
+# Each category belongs to exactly one class (tests/deliberation/test_classes.py checks it).
+CATEGORY_CLASS = {
+    Category.sanitation: CategoryClass.city_management,
+    Category.parking: CategoryClass.city_management,
+    Category.greening: CategoryClass.city_management,
+    Category.safety: CategoryClass.public_safety,
+    Category.neighbour_dispute: CategoryClass.public_safety,
+    Category.elderly_care: CategoryClass.livelihood,
+    Category.repairs: CategoryClass.livelihood,
+    Category.facilities: CategoryClass.convenience,
+    Category.other: CategoryClass.convenience,
+    Category.property_service: CategoryClass.complaint,
+}
+
+
 class Place(str, enum.Enum):
     """Where in or around the building the matter is (issue 12: 楼道、楼顶、电梯、车棚、单元门口…)."""
     stairwell = "stairwell"

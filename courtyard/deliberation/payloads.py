@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..dbtypes import iso
-from .models import CATEGORY_LABELS, PLACE_LABELS, Category, Message, Topic
+from .models import CATEGORY_CLASS, CATEGORY_LABELS, CLASS_LABELS, PLACE_LABELS, Category, CategoryClass, Message, Topic
 
 
 def author_json(user) -> dict:
@@ -11,6 +11,12 @@ def author_json(user) -> dict:
 
 def category_json(code: Category) -> dict:
     return {"code": code.value, "label": str(CATEGORY_LABELS[code])}
+
+
+def class_json(klass: CategoryClass) -> dict:
+    """One of the five classes with its categories (GET /category-classes)."""
+    return {"code": klass.value, "label": str(CLASS_LABELS[klass]),
+            "categories": [c.value for c in Category if CATEGORY_CLASS[c] == klass]}
 
 
 def place_json(t: Topic) -> dict | None:

@@ -9,7 +9,7 @@ from pydantic import Field, RootModel
 
 from ..api.schemas import Out
 from ..places.models import OrgKind
-from .models import Category, Place, TopicStatus
+from .models import Category, CategoryClass, Place, TopicStatus
 
 # Query parameters the query models read as text for the services to check (doc(params=...)).
 TOPIC_PARAMS = {"status": TopicStatus, "category": Category}
@@ -34,6 +34,16 @@ class CategoryOut(Out):
 
 class CategoriesOut(RootModel[list[CategoryOut]]):
     """Every topic category."""
+
+
+class ClassOut(Out):
+    code: CategoryClass
+    label: str = Field(description="In the caller's language")
+    categories: list[Category] = Field(description="The categories of this class (each category is in one class)")
+
+
+class ClassesOut(RootModel[list[ClassOut]]):
+    """The five classes of 判."""
 
 
 class PlaceOut(Out):

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..api.core import File, Required
 from ..api.schemas import Out
-from ..deliberation.models import Category
+from ..deliberation.models import Category, CategoryClass
 from ..deliberation.schemas import PhotoOut, TopicOut
 from ..places.models import OrgKind
 from ..tasks.models import TaskStatus
@@ -129,6 +129,13 @@ class CategoryFigures(TopicFigures):
     label: str
 
 
+class ClassFigures(TopicFigures):
+    """One of the five classes of 判: its categories' figures added up (all five, even when empty)."""
+    class_: CategoryClass = Field(alias="class")
+    label: str
+    categories: list[Category]
+
+
 class Counts(Out):
     numerator: int
     denominator: int
@@ -184,6 +191,7 @@ class StatsOut(Out):
     figures: Figures
     volume: Volumes
     by_category: list[CategoryFigures]
+    by_class: list[ClassFigures]
     by_month: list[MonthFigures]
     property_ranking: list[PropertyLine]
 

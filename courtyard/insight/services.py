@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..deliberation.models import CATEGORY_LABELS, Category, Topic, TopicStatus
+from ..deliberation.models import CATEGORY_CLASS, CATEGORY_LABELS, CLASS_LABELS, Category, CategoryClass, Topic, TopicStatus
 from ..errors import Forbidden, Invalid, NotFound
 from ..timefmt import day_text
 from ..extensions import db
@@ -266,6 +266,23 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         })
     by_category.sort(key=lambda c: (-c["topics"], -c["tasks"], c["category"]))
 
+    # The five classes of 判 (deliberation.models.CATEGORY_CLASS): the categories' counts added up.
+    by_class = []
+    for klass in CategoryClass:
+        codes = [c.value for c in Category if CATEGORY_CLASS[c] == klass]
+        p, t = _zero(TOPIC_FIELDS), _zero(TASK_FIELDS)
+        r = {s: 0 for s in rules.SCORES}
+        for code in codes:
+            for into, part in ((p, p_cat.get(code)), (t, t_cat.get(code)), (r, r_cat.get(code))):
+                for f, n in (part or {}).items():
+                    into[f] = into.get(f, 0) + n
+        by_class.append({
+            "class": klass.value, "label": str(CLASS_LABELS[klass]), "categories": codes, "topics": p["topics"],
+            "appeals": p["appeals"], "responded": p["responded"],
+            "response_rate": rules.response_rate(p["responded"], p["appeals"]),
+            **_task_rates(t, r),
+        })
+
     good, total, sat = _satisfaction(r_total)
     return {
         "scope": {"kind": scope.kind, "id": scope.id, "name": scope.name, "key": scope.key},
@@ -289,6 +306,7 @@ def figures(scope: Scope, window: rules.Window) -> dict:
         "figures": _figures(t_total, p_total, r_total),
         "volume": {"topics": volume(topic_days, p_total["topics"]), "tasks": volume(task_days, t_total["tasks"])},
         "by_category": by_category,
+        "by_class": by_class,
         "by_month": by_month,
         "property_ranking": _property_lines([(org, _ranked_row(t, r_org.get(org, {}))) for org, t in t_org.items()],
                                             rules.RANK_KEYS[0]),

@@ -113,6 +113,7 @@ def dashboard():
         presets=_presets(scope.key, "insight.dashboard"), staff=staff,
         volume_chart=charts.month_bars(data["by_month"]),
         categories=charts.share_bars(data["by_category"], "topics"), bar_pct=charts.pct,
+        classes=charts.share_bars(data["by_class"], "topics"),
         exports=_export_links(query) if staff else [],
         foresight_url=url_for("insight.foresight", **query) if staff else None)
 

@@ -459,7 +459,7 @@ def test_places_and_accounts_answer_as_documented(as_, street, conform):
     covered(conform, PLACES)
 
 
-DELIBERATION = ["get /categories", "get /courtyards/{courtyard_id}/topics", "post /courtyards/{courtyard_id}/topics",
+DELIBERATION = ["get /categories", "get /category-classes", "get /courtyards/{courtyard_id}/topics", "post /courtyards/{courtyard_id}/topics",
                 "get /topics/{topic_id}", "patch /topics/{topic_id}", "post /topics/{topic_id}/support",
                 "get /topics/{topic_id}/messages", "post /topics/{topic_id}/messages", "post /uploads"]
 
@@ -467,6 +467,7 @@ DELIBERATION = ["get /categories", "get /courtyards/{courtyard_id}/topics", "pos
 def test_topics_messages_and_uploads_answer_as_documented(as_, street, conform):
     author, neighbour, secretary = as_(street.author), as_(street.neighbour), as_(street.secretary)
     assert as_(None).get("/categories").status_code == 200
+    assert as_(None).get("/category-classes").status_code == 200
     r = author.post("/uploads", data={"file": (io.BytesIO(png_bytes()), "leak.png")},
                     content_type="multipart/form-data")
     assert r.status_code == 201
