@@ -11,14 +11,28 @@ import sqlalchemy as sa
 
 from ..deliberation import permissions as deliberation
 from ..deliberation.models import Message, Topic
+from ..extensions import db
 from ..places import permissions as places
 from ..places.models import Building, Courtyard
 from .models import SearchEntry
 
 
-def readable_entries(actor):
-    """SQL condition on SearchEntry: its topic is one `actor` may read."""
-    return SearchEntry.topic_id.in_(deliberation.visible_topics(actor).with_only_columns(Topic.id))
+def readable_entries(actor, courtyard_id=SearchEntry.courtyard_id):
+    """SQL condition on SearchEntry: its topic is one `actor` may read — `visible_topics` (in a
+    courtyard they see, or invited into), asked of the entry's own courtyard (`courtyard_id`,
+    its column or an expression of it; a topic never changes courtyard), so that PostgreSQL
+    can start from that index: the courtyards come as a list of ids (one, or a community's,
+    for most people), none for a street administrator, who sees them all (places'
+    `_visible_clause` is true)."""
+    if not places._authenticated(actor):
+        return sa.false()
+    if places.is_street_admin(actor):
+        return sa.true()
+    courtyard_ids = list(db.session.scalars(places.visible_courtyards(actor).with_only_columns(Courtyard.id)))
+    if not places.organization_ids(actor):
+        return courtyard_id.in_(courtyard_ids)
+    invited = deliberation.invited_topics(actor).with_only_columns(Topic.id)
+    return sa.or_(courtyard_id.in_(courtyard_ids), SearchEntry.topic_id.in_(invited))
 
 
 def moderated_courtyards(actor, column):

@@ -74,20 +74,37 @@ class Results:
         return self.page + 1 if self.has_next else None
 
 
-def _match(dialect: str, terms: list[str], *, any_term: bool):
-    """(FROM clause, WHERE condition, score: lower is better) for entries holding the terms:
-    all of them, or with `any_term` at least one."""
+@dataclass(frozen=True)
+class _Match:
+    """How one database finds the entries holding the terms: FROM, WHERE, the score (lower is
+    better), and the expression to filter on the entry's courtyard."""
+    source: sa.FromClause
+    condition: sa.ColumnElement
+    score: sa.ColumnElement
+    courtyard_id: sa.ColumnElement
+    counted_in_window: bool
+
+
+def _match(dialect: str, terms: list[str], *, any_term: bool) -> _Match:
+    """Entries holding all the terms, or with `any_term` at least one of them."""
     if dialect == "sqlite":
         fts = sa.table(FTS_TABLE, sa.column("rowid"))
         expression = (" OR " if any_term else " AND ").join(f'"{t}"' for t in terms)  # tokens hold no quote
-        source = fts.join(SearchEntry.__table__, SearchEntry.id == fts.c.rowid)
-        condition = sa.literal_column(FTS_TABLE).op("MATCH")(sa.literal(expression, sa.String))
-        return source, condition, sa.func.bm25(sa.literal_column(FTS_TABLE))
+        return _Match(
+            source=fts.join(SearchEntry.__table__, SearchEntry.id == fts.c.rowid),
+            condition=sa.literal_column(FTS_TABLE).op("MATCH")(sa.literal(expression, sa.String)),
+            score=sa.func.bm25(sa.literal_column(FTS_TABLE)),
+            # `+ 0`: no index on the courtyard for SQLite's planner, which would otherwise start from
+            # one courtyard's entries and run the full-text query once for each (seconds, not ms);
+            # started from the matches, the filter runs before bm25 scores them.
+            courtyard_id=SearchEntry.courtyard_id + sa.literal_column("0"),
+            counted_in_window=False)  # bm25() cannot be called where a window is computed
     queries = [sa.func.phraseto_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(t, sa.String))
                for t in terms]
     tsq = reduce(lambda a, b: a.op("||" if any_term else "&&")(b), queries)
     tsv = sa.literal_column(f"search_entries.{TSV_COLUMN}")
-    return SearchEntry.__table__, tsv.op("@@")(tsq), -sa.func.ts_rank(tsv, tsq, 1)
+    return _Match(source=SearchEntry.__table__, condition=tsv.op("@@")(tsq), score=-sa.func.ts_rank(tsv, tsq, 1),
+                  courtyard_id=SearchEntry.courtyard_id, counted_in_window=True)
 
 
 def _query_text(f: Fields, field_name: str, value, max_len: int) -> tuple[str | None, list[str]]:
@@ -114,18 +131,23 @@ def search(actor, q, *, courtyard_id=None, kind=None, page: int = 1, per_page: i
     results = Results(q=text, terms=terms, page=page, per_page=per_page)
     if not permissions.can_search(actor):
         return results
-    source, condition, score = _match(db.engine.dialect.name, terms, any_term=False)
-    where = [condition, permissions.readable_entries(actor), permissions.shown_entries(actor)]
+    m = _match(db.engine.dialect.name, terms, any_term=False)
+    where = [m.condition, permissions.readable_entries(actor, m.courtyard_id), permissions.shown_entries(actor)]
     if cid is not None:
-        where.append(SearchEntry.courtyard_id == cid)
+        where.append(m.courtyard_id == cid)
     if kind:
         where.append(SearchEntry.kind == EntryKind(kind))
-    results.total = db.session.scalar(sa.select(sa.func.count()).select_from(source).where(*where)) or 0
-    if results.total == 0 or (page - 1) * per_page >= results.total:
-        return results
-    rows = db.session.execute(
-        sa.select(SearchEntry.kind, SearchEntry.topic_id, SearchEntry.message_id).select_from(source).where(*where)
-        .order_by(score, SearchEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
+    page_of = sa.select(SearchEntry.kind, SearchEntry.topic_id, SearchEntry.message_id).select_from(m.source) \
+        .where(*where).order_by(m.score, SearchEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    if m.counted_in_window:
+        # one pass over the matches: the page's rows carry the count of them all
+        rows = db.session.execute(page_of.add_columns(sa.func.count().over().label("total"))).all()
+        total = rows[0].total if rows else None
+    else:
+        rows, total = db.session.execute(page_of).all(), None
+    if total is None and (rows or page > 1):
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(m.source).where(*where))
+    results.total = total or 0
     results.items = _hits(rows, terms)
     return results
 
@@ -174,13 +196,12 @@ def similar_topics(actor, courtyard: Courtyard, title, *, limit: int = SIMILAR_L
     terms = tokens.query_terms(text)
     if not terms:
         return []
-    source, condition, score = _match(db.engine.dialect.name, terms, any_term=True)
-    source = source.join(Topic, Topic.id == SearchEntry.topic_id)
+    m = _match(db.engine.dialect.name, terms, any_term=True)
     ids = list(db.session.scalars(
-        sa.select(SearchEntry.topic_id).select_from(source)
-        .where(condition, SearchEntry.kind == EntryKind.topic, SearchEntry.courtyard_id == courtyard.id,
+        sa.select(SearchEntry.topic_id).select_from(m.source.join(Topic, Topic.id == SearchEntry.topic_id))
+        .where(m.condition, SearchEntry.kind == EntryKind.topic, m.courtyard_id == courtyard.id,
                Topic.status.in_(SIMILAR_STATUSES))
-        .order_by(score, SearchEntry.id.desc()).limit(limit)))
+        .order_by(m.score, SearchEntry.id.desc()).limit(limit)))
     if not ids:
         return []
     found = db.session.scalars(sa.select(Topic).where(Topic.id.in_(ids)).options(

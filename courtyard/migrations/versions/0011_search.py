@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import courtyard.dbtypes
 from courtyard.search import schema
-from courtyard.search.index import backfill
+from courtyard.search.index import analyze, backfill
 
 
 # revision identifiers, used by Alembic.
@@ -48,6 +48,7 @@ def upgrade():
         backfill(conn)
         for statement in schema.POSTGRES_CREATE:  # the column computed and indexed once, for all rows
             op.execute(statement)
+    analyze(conn)
 
 
 def downgrade():

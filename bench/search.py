@@ -1,0 +1,138 @@
+"""Search at street scale: GET /api/v1/search, the /search page and the similar topics while a title
+is typed — time and SQL queries. Prints numbers; it is not a pass/fail test.
+
+On the scale data set (`flask seed-scale`, seeded by bench/insight.py's seed_if_empty when the
+database is empty; its last step writes the search index), in this process through Flask's test
+client (server time, no network), each request --repeat times after one warm-up call (the
+warm-up also loads jieba's dictionary). The resident is one of the busiest building's; the street
+administrator sees all 223 courtyards (~22,000 topics, ~83,000 messages). The queries:
+
+  漏水        common in titles (水管漏水, 下雨天顶层漏水 …)
+  暖气 不热   two words, both required
+  解决        in ~1 message of 6 (希望尽快解决。): the most rows to rank
+  电动车棚    jieba cuts it 电动车/棚: both phrases must be there
+  车棚顶漏雨  no such text: nothing found
+
+    python bench/search.py                                       # SQLite file in /tmp
+    python bench/search.py --url sqlite:////tmp/scale.sqlite3 --url postgresql://postgres@127.0.0.1/scale
+
+With several --url, each database is measured in a process of its own, one after the other, and
+the figures are printed together at the end with the load average before and after each.
+A database seeded before migration 0011 gets its index from the migration (`flask init-db`).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_spec = importlib.util.spec_from_file_location("bench_insight", ROOT / "bench" / "insight.py")
+bench_insight = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_insight)
+
+QUERIES = ("漏水", "暖气 不热", "解决", "电动车棚", "车棚顶漏雨")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", action="append", help="DATABASE_URL to use (repeatable; default a SQLite file in /tmp)")
+    p.add_argument("--until", default="2026-06-15", help="last day of the seeded year")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeat", type=int, default=10)
+    args = p.parse_args()
+    urls = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
+    if len(urls) > 1:
+        import subprocess
+        tables = []
+        for url in urls:
+            before = os.getloadavg()
+            out = subprocess.run([sys.executable, __file__, "--url", url, "--until", args.until, "--seed",
+                                  str(args.seed), "--repeat", str(args.repeat)], capture_output=True, text=True,
+                                 check=True).stdout
+            after = os.getloadavg()
+            table = out[out.index("\n" + out.split("; request")[0].rsplit("\n", 1)[-1]):].strip("\n")
+            tables.append(f"{table}\n  load average {before[0]:.2f} before, {after[0]:.2f} after")
+        print("\n\n".join(tables))
+        return
+    args.url = urls[0]
+    bench_insight.seed_if_empty(args.url, args.until, args.seed)
+
+    os.environ["DATABASE_URL"] = args.url
+    import sqlalchemy as sa
+    from flask import g
+    from sqlalchemy import event
+
+    from courtyard import create_app
+    from courtyard.accounts.models import User
+    from courtyard.accounts.services import issue_token
+    from courtyard.deliberation.models import Topic
+    from courtyard.extensions import db
+    from courtyard.places.models import Membership, MembershipStatus, Role
+    from courtyard.search.models import SearchEntry
+
+    app = create_app()
+    app.config["RATELIMIT_ENABLED"] = False
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.login == "admin"))
+        busiest = db.session.scalar(sa.select(Topic.courtyard_id).group_by(Topic.courtyard_id)
+                                    .order_by(sa.func.count().desc()).limit(1))
+        resident = db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.courtyard_id == busiest, Membership.status == MembershipStatus.active,
+            Membership.role == Role.resident).order_by(User.id).limit(1))
+        entries = db.session.scalar(sa.select(sa.func.count()).select_from(SearchEntry))
+        tokens = {who.login: issue_token(who) for who in (admin, resident)}
+        names = {"admin": "street admin", resident.login: "resident"}
+        db.session.commit()
+        api = {login: app.test_client() for login in tokens}  # one each: a session cookie would win over a token
+        page = app.test_client()
+        with page.session_transaction() as sess:
+            sess["_user_id"] = resident.get_id()
+            sess["_fresh"] = True
+
+        def get(path, who=None, **params):
+            headers = {"Authorization": f"Bearer {tokens[who]}"} if who else None
+            client = api[who] if who else page
+
+            def call():
+                for name in list(g):  # a fresh g per request, as in production (tests/conftest.py says why)
+                    g.pop(name)
+                r = client.get(path, query_string=params, headers=headers)
+                assert r.status_code == 200, (path, params, r.status_code, r.get_data(as_text=True)[:300])
+                db.session.remove()
+                return r
+            return call
+
+        cases = []
+        for who in ("admin", resident.login):
+            for q in QUERIES:
+                cases.append((f"search {q} ({names[who]})", get("/api/v1/search", who, q=q)))
+        cases.append(("page /search 漏水 (resident)", get("/search", None, q="漏水")))
+        for title in ("楼道灯", "楼道的灯又坏了，晚上看不见", "电动车充电"):
+            cases.append((f"similar {title}", get(f"/api/v1/courtyards/{busiest}/topics/similar", resident.login,
+                                                  title=title)))
+        print(f"{entries:,} index entries; courtyard {busiest} for the resident and the similar topics")
+        print(f"\n{db.engine.dialect.name}; {'request':44} {'min':>7} {'median':>7} {'max':>7} {'hits':>7} "
+              f"{'queries':>8}  (ms, {args.repeat} runs after a warm-up)")
+        for name, fn in cases:
+            ms = bench_insight.timed(fn, args.repeat)
+            seen = []
+            listener = lambda *a: seen.append(a[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                body = fn()
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            data = body.get_json(silent=True) or {}
+            hits = data.get("total", len(data.get("items", []))) if data else "-"
+            print(f"{name:52} {min(ms):7.0f} {statistics.median(ms):7.0f} {max(ms):7.0f} {hits:>7} {len(seen):8}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
