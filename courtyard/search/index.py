@@ -15,9 +15,9 @@ from .models import EntryKind, SearchEntry
 from .schema import FTS_TABLE, SQLITE_DELETE_TRIGGER
 from .tokens import chars
 
-BATCH = 1000  # rows per multi-row INSERT: 6 parameters each, well under either driver's limit
+BATCH = 1000  # rows read at a time
 
-_entries = sa.table("search_entries", sa.column("kind"), sa.column("topic_id"), sa.column("message_id"),
+_entries = sa.table("search_entries", sa.column("id"), sa.column("kind"), sa.column("topic_id"), sa.column("message_id"),
                     sa.column("courtyard_id"), sa.column("chars"), sa.column("created_at"))
 _topics = sa.table("topics", sa.column("id"), sa.column("courtyard_id"), sa.column("title"), sa.column("body"),
                    sa.column("created_at"))
@@ -44,8 +44,11 @@ def add_message(topic, message) -> None:
 
 
 def _insert(conn, rows: list[dict]) -> None:
-    for i in range(0, len(rows), BATCH):
-        conn.execute(sa.insert(_entries).values(rows[i:i + BATCH]))
+    """An executemany that SQLAlchemy sends as multi-row INSERTs ("insertmanyvalues", used with
+    RETURNING): one statement compiled once, not a VALUES list of thousands of parameters
+    compiled per batch (most of the time) nor, on pg8000, one round trip per row."""
+    if rows:
+        conn.execute(sa.insert(_entries).returning(_entries.c.id), rows).all()
 
 
 def backfill(conn) -> int:
@@ -54,7 +57,7 @@ def backfill(conn) -> int:
     courtyard_of: dict[int, int] = {}
     while True:
         rows = conn.execute(sa.select(_topics).where(_topics.c.id > last).order_by(_topics.c.id)
-                            .limit(5 * BATCH)).all()
+                            .limit(BATCH)).all()
         if not rows:
             break
         for r in rows:
@@ -65,7 +68,7 @@ def backfill(conn) -> int:
     last = 0
     while True:
         rows = conn.execute(sa.select(_messages).where(_messages.c.id > last).order_by(_messages.c.id)
-                            .limit(5 * BATCH)).all()
+                            .limit(BATCH)).all()
         if not rows:
             break
         _insert(conn, [{"kind": "message", "topic_id": r.topic_id, "message_id": r.id,
