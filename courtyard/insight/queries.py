@@ -260,12 +260,16 @@ def rating_counts(scope: Scope, start: datetime, end: datetime, by: tuple[str, .
 # --- 未诉先办 --------------------------------------------------------------------------------
 
 def title_has(words: tuple[str, ...]):
-    """The topic's lowercased title contains one of `words` (a theme of rules.THEMES), as SQL."""
-    title = sa.func.lower(Topic.title)
-    if _pg():  # lower() once per title, not once per word: LIKE ANY, with LIKE's own escape character
+    """The topic's lowercased title contains one of `words` (a theme of rules.THEMES), as SQL.
+
+    No title is lowercased once per word (that was most of a theme's cost). PostgreSQL lowers it
+    once for LIKE ANY (with LIKE's own escape character). SQLite's lower() changes ASCII letters
+    only, and its LIKE already ignores their case (case_sensitive_like is off): the title as is.
+    """
+    if _pg():
         patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words]
-        return title.like(sa.any_(sa.literal(patterns, postgresql.ARRAY(sa.Text))))
-    return sa.or_(*[title.contains(w, autoescape=True) for w in words])
+        return sa.func.lower(Topic.title).like(sa.any_(sa.literal(patterns, postgresql.ARRAY(sa.Text))))
+    return sa.or_(*[Topic.title.contains(w, autoescape=True) for w in words])
 
 
 TOPIC_FIELDS = 5  # the values of one topic in window_topics()' lists, before one flag per theme
