@@ -19,6 +19,7 @@ Who listens (connected by create_app, through each listener module's `connect()`
 - courtyard/audit/listeners.py: one audit-log entry per act (nearly every signal here);
 - courtyard/notifications/listeners.py: tells people (the in-app centre, outbound channels);
 - courtyard/deliberation/listeners.py: a topic's status follows its ballots and tasks (lifecycle.py);
+- courtyard/search/listeners.py: a topic or message raised is added to the search index;
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
 (courtyard/emergencies sends the notice-* signals; the audit log and notifications hear them.)
 Nothing else may import courtyard.notifications (import-linter, .importlinter).
