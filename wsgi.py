@@ -27,6 +27,24 @@ from courtyard.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+
+def _green_psycopg2() -> None:
+    """psycopg2 waits for PostgreSQL in C; under gevent, psycogreen makes it wait through the hub.
+
+    eventlet.monkey_patch() does the same itself (its `psycopg` patch). Only when the app uses
+    psycopg2 (DATABASE_DRIVER) and gevent has patched this process: `python wsgi.py`, or a
+    script that patched before importing this module (tests/runtime/green_probe.py).
+    """
+    if MODE != "gevent" or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg2"):
+        return
+    from gevent import monkey
+    if monkey.is_module_patched("socket"):
+        from psycogreen.gevent import patch_psycopg
+        patch_psycopg()
+
+
+_green_psycopg2()
+
 # eventlet's WSGI server accepts 1,024 connections by default; a busy courtyard street needs more.
 MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
 BACKLOG = 2048

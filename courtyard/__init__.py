@@ -8,7 +8,7 @@ from flask import Flask, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .config import ROOT, Config
+from .config import ROOT, Config, engine_settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -30,14 +30,11 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=config.INSTANCE_DIR)
     app.config.update(config.as_dict())
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    uri, engine_options = engine_settings(app.config["SQLALCHEMY_DATABASE_URI"], app.config["DATABASE_POOL_SIZE"])
     if uri.startswith("sqlite"):
         (ROOT / "instance").mkdir(exist_ok=True)
-        engine_options = {"connect_args": {"check_same_thread": False, "timeout": 5},
-                          "pool_size": 20, "max_overflow": 80}
-    else:
-        engine_options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 40}
     engine_options.update(config.SQLALCHEMY_ENGINE_OPTIONS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
     if app.config["PROXY_HOPS"]:
@@ -186,7 +183,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, audit, cli, insight, notifications, realtime, search, tasks, voting
+    from . import api, audit, cli, emergencies, insight, notifications, realtime, search, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .audit import listeners as audit_listeners
     from .deliberation import listeners as deliberation_listeners
@@ -202,6 +199,7 @@ def _init_blueprints(app: Flask) -> None:
     audit.init_app(app)
     deliberation_listeners.connect()
     search.init_app(app)  # the index's listeners, /search and its JSON routes (before the API blueprint)
+    emergencies.init_app(app)
     api.init_app(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(participation_bp)  # open ballots and a topic's progress for the pages

@@ -12,16 +12,74 @@ ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 
-def normalise_database_url(url: str) -> str:
-    """Give a plain PostgreSQL URL our green-thread-safe driver (pg8000).
+POSTGRES_DRIVERS = ("pg8000", "psycopg2")
+DEFAULT_POSTGRES_DRIVER = "psycopg2"
 
-    psycopg 3 blocks eventlet's hub; pg8000 is pure Python and talks over the
-    (monkey-patched) socket module, so a slow query yields to other greenlets.
+
+def normalise_database_url(url: str, driver: str | None = None) -> str:
+    """Give a plain PostgreSQL URL a green-thread-safe driver: DATABASE_DRIVER, else psycopg2.
+
+    psycopg2 (C, libpq) costs about half the CPU of pg8000 per query (docs/performance.md,
+    "Vote storm"); it yields to other greenlets while it waits through a wait callback:
+    eventlet.monkey_patch() installs one, under gevent wsgi.py installs psycogreen's. pg8000
+    is pure Python and yields through the monkey-patched socket module. psycopg 3 blocks
+    eventlet's hub. A URL naming its driver (`postgresql+pg8000://`) is kept as it is.
     """
+    driver = driver or os.environ.get("DATABASE_DRIVER") or DEFAULT_POSTGRES_DRIVER
+    if driver not in POSTGRES_DRIVERS:
+        raise RuntimeError(f"DATABASE_DRIVER must be one of {', '.join(POSTGRES_DRIVERS)}, not {driver!r}")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+pg8000://" + url[len(prefix):]
+            return f"postgresql+{driver}://" + url[len(prefix):]
     return url
+
+
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def engine_settings(url: str, pool_size: int) -> tuple[str, dict]:
+    """The SQLAlchemy URL and engine options for the app's database.
+
+    The pool keeps every connection it opens (no overflow to throw away): in a vote storm
+    a thousand commands check connections out at once, and an opened connection costs a
+    TCP and TLS handshake and PostgreSQL a backend process. Connections are opened on
+    demand, up to `pool_size`; beyond that a checkout waits for one to come back.
+
+    `?sslmode=` in a PostgreSQL URL means what it means to libpq (default prefer). psycopg2
+    reads it itself; for pg8000 it becomes `ssl_context`, one context for the process —
+    pg8000 otherwise builds a fresh one (loading the CA bundle) for every connection.
+    """
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        # An SQLite connection is a file handle: cheap to open, so the overflow is no cost.
+        return url, {"connect_args": {"check_same_thread": False, "timeout": 5}, "pool_size": 20, "max_overflow": 80}
+    options: dict = {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
+    if u.get_driver_name() == "pg8000":
+        mode = u.query.get("sslmode", "prefer")
+        if mode not in SSL_MODES:
+            raise RuntimeError(f"sslmode must be one of {', '.join(SSL_MODES)}, not {mode!r}")
+        u = u.difference_update_query(["sslmode"])
+        context = _ssl_context(mode)
+        if context is not None:
+            options["connect_args"] = {"ssl_context": context}
+    return u.render_as_string(hide_password=False), options
+
+
+def _ssl_context(mode: str):
+    """pg8000's ssl_context for an sslmode: False (no TLS), None (try TLS, else plain), or a context (TLS only)."""
+    if mode == "disable":
+        return False
+    if mode in ("allow", "prefer"):
+        return None  # pg8000 has no "TLS if offered" with a context of ours: it builds one per connection
+    import ssl
+    context = ssl.create_default_context()
+    if mode != "verify-full":
+        context.check_hostname = False
+    if mode == "require":
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _number(env: dict[str, str], name: str, default: float) -> float:
@@ -50,7 +108,10 @@ class Config:
         instance = ROOT / "instance"
         self.INSTANCE_DIR = str(instance)
         default_db = f"sqlite:///{instance / 'courtyard.sqlite3'}"
-        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db,
+                                                              env.get("DATABASE_DRIVER") or DEFAULT_POSTGRES_DRIVER)
+        # Connections the process keeps open to the database (docs/deployment.md).
+        self.DATABASE_POOL_SIZE = int(_number(env, "DATABASE_POOL_SIZE", 40))
         self.REDIS_URL = env.get("REDIS_URL") or None
         mode = env.get("COURTYARD_ASYNC", "eventlet")
         if mode not in ASYNC_MODES:

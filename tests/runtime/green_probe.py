@@ -122,7 +122,8 @@ def blocker():
 
 def main() -> dict:
     server = spawn(wsgi.serve)
-    result: dict = {"mode": MODE}
+    with wsgi.app.app_context():
+        result: dict = {"mode": MODE, "driver": db.engine.dialect.driver}
     assert get("/healthz")[0] == 200  # the server is up
 
     # 1. a query that waits in PostgreSQL until we let it go
