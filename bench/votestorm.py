@@ -305,21 +305,24 @@ def parse_args(argv=None):
 def label(url: str | None) -> str:
     if not url or url == "sqlite" or url.startswith("sqlite"):
         return "SQLite"
-    from courtyard.config import normalise_database_url
-    return "PostgreSQL " + normalise_database_url(url).split("://", 1)[0].split("+")[-1]
+    scheme = url.split("://", 1)[0]
+    name = "PostgreSQL " + (scheme.split("+", 1)[1] if "+" in scheme else "(the app's DATABASE_DRIVER)")
+    return name + (" sslmode=" + url.split("sslmode=", 1)[1].split("&")[0] if "sslmode=" in url else "")
 
 
 class ScratchDatabase:
-    """A new PostgreSQL database beside the one `url` names, for one storm; dropped on exit."""
+    """A new PostgreSQL database beside the one `url` names, for one storm; dropped on exit.
+
+    The storm's URL is `url` with only the database name changed: the app picks the driver.
+    """
 
     def __init__(self, url: str, n: int):
         import sqlalchemy as sa
-        from courtyard.config import normalise_database_url
-        self.server = sa.engine.make_url(normalise_database_url(url))
+        given = sa.engine.make_url(url)
         self.name = f"votestorm_{os.getpid()}_{n}"
-        self.url = self.server.set(database=self.name).render_as_string(hide_password=False)
-        self.admin = sa.create_engine(self.server.set(drivername="postgresql+pg8000"), isolation_level="AUTOCOMMIT",
-                                      poolclass=sa.pool.NullPool)
+        self.url = given.set(database=self.name).render_as_string(hide_password=False)
+        admin = given.set(drivername="postgresql+pg8000").difference_update_query(["sslmode"])
+        self.admin = sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
 
     def __enter__(self) -> str:
         import sqlalchemy as sa
