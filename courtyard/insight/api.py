@@ -13,7 +13,9 @@ from ..api.core import Body, bp, doc, login_required, parse_body, parse_query
 from ..deliberation.payloads import topic_json
 from ..errors import Invalid
 from ..tasks.payloads import task_json
-from . import export, services
+from ..api.schemas import Out
+from ..deliberation.models import Category
+from . import export, permissions, services
 from .schemas import (EXPORT_FILE, EXPORT_PARAMS, FORESIGHT_PARAMS, RANKING_PARAMS, SCOPE_PARAMS, BoardOut,
                       ExposureOut, ForesightOut, RankingOut, RecurringActionOut, StatsOut)
 
@@ -151,3 +153,78 @@ def exports():
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
+
+
+# --- the monthly 主动治理 project (monthly.py) ------------------------------------------------
+
+class MonthlyProjectBody(Body):
+    courtyard_id: int
+    category: str
+    title: str
+    body: str
+    month: str | None = None
+    department_ids: list[int] | None = None
+
+
+class OutcomeBody(Body):
+    outcome: str
+
+
+class MonthlyTopicRef(Out):
+    id: int
+    title: str
+    status: str
+
+
+class MonthlyProjectOut(Out):
+    id: int
+    community_id: int
+    month: str = Field(description="YYYY-MM, Beijing time")
+    courtyard_id: int
+    category: Category
+    topic: MonthlyTopicRef = Field(description="The project's discussion, with the invited departments")
+    outcome: str | None
+    outcome_at: datetime | None
+    created_at: datetime
+
+
+class MonthlyProjectList(Out):
+    items: list[MonthlyProjectOut]
+
+
+@bp.get("/communities/<int:community_id>/monthly-projects")
+@doc(response=MonthlyProjectList, tag="insight")
+@login_required
+def list_monthly_projects(community_id):
+    """The community's 主动治理 projects of the last twelve months, latest first (whoever sees its boards)."""
+    from . import monthly
+    community = services.get_community_for_boards(current_user, community_id)
+    return jsonify({"items": [monthly.project_json(p) for p in monthly.projects_of(current_user, community)]})
+
+
+@bp.post("/monthly-projects")
+@doc(body=MonthlyProjectBody, response=MonthlyProjectOut, status=201, errors=(404, 409), tag="insight")
+@login_required
+def create_monthly_project():
+    """Choose the community's 主动治理 project of a month: a topic in the courtyard, departments invited (staff)."""
+    from ..extensions import db
+    from ..places.models import Courtyard
+    from ..errors import NotFound
+    from . import monthly
+    body = parse_body(MonthlyProjectBody)
+    courtyard = db.session.get(Courtyard, body.courtyard_id) if 0 < body.courtyard_id < 2**63 else None
+    if courtyard is None or not permissions.can_run_monthly_projects(current_user, courtyard.building.community_id):
+        raise NotFound()
+    project = monthly.choose(current_user, courtyard, category=body.category, title=body.title, body=body.body,
+                             month=body.month, department_ids=body.department_ids or [])
+    return jsonify(monthly.project_json(project)), 201
+
+
+@bp.post("/monthly-projects/<int:project_id>/outcome")
+@doc(body=OutcomeBody, response=MonthlyProjectOut, errors=(403, 404), tag="insight")
+@login_required
+def record_monthly_outcome(project_id):
+    """Record what the month's project achieved; it stands on the 公示栏 (the community's staff)."""
+    from . import monthly
+    project = monthly.get_project(current_user, project_id)
+    return jsonify(monthly.project_json(monthly.record_outcome(current_user, project, outcome=parse_body(OutcomeBody).outcome)))

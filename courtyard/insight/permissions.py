@@ -53,6 +53,11 @@ def can_act_on_recurring(user, courtyard: Courtyard) -> bool:
     return places.is_community_staff(user, courtyard.building.community_id)
 
 
+def can_run_monthly_projects(user, community_id: int) -> bool:
+    """Choose the community's 主动治理 project of the month and record its outcome: its staff."""
+    return places._authenticated(user) and places.is_community_staff(user, community_id)
+
+
 def can_use_dashboard(user) -> bool:
     """Offer the dashboard in the navigation: staff of any community, street administrators."""
     return places.is_any_staff(user)

@@ -231,9 +231,11 @@ def _sort_links(community, window) -> list[dict]:
 @login_required
 def board(community_id):
     """公示栏: what the community decided and what was done, with photos before and after, and ratings."""
+    from . import monthly
     community = services.get_community_for_boards(current_user, community_id)
     return render_template("insight/board.html", community=community,
-                           data=services.board(current_user, community))
+                           data=services.board(current_user, community),
+                           projects=monthly.projects_of(current_user, community), can_record=False)
 
 
 @bp.get("/communities/<int:community_id>/exposure")
@@ -265,3 +267,92 @@ def board_photo(community_id, upload_id):
     resp.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     resp.vary.add("Cookie")
     return resp
+
+
+# --- the monthly 主动治理 project (monthly.py) ------------------------------------------------
+
+@bp.get("/communities/<int:community_id>/monthly-projects")
+@login_required
+def monthly_projects(community_id):
+    """The community's 主动治理 projects, month by month, with their outcomes (staff record them here)."""
+    from . import monthly
+    community = services.get_community_for_boards(current_user, community_id)
+    return render_template("insight/monthly.html", community=community,
+                           projects=monthly.projects_of(current_user, community),
+                           can_record=permissions.can_run_monthly_projects(current_user, community.id))
+
+
+def _staff_courtyard(courtyard_id):
+    """The courtyard a project is chosen in, with its community: for that community's staff only."""
+    from ..extensions import db
+    from ..places.models import Courtyard
+    from ..validation import parse_id
+    ident = parse_id(courtyard_id)
+    courtyard = db.session.get(Courtyard, ident) if ident is not None else None
+    if courtyard is None or not permissions.can_run_monthly_projects(current_user, courtyard.building.community_id):
+        raise NotFound()
+    return courtyard, courtyard.building.community
+
+
+def _monthly_form(community, courtyard, values: dict, errors: dict, status: int = 200):
+    import sqlalchemy as sa
+
+    from ..deliberation.models import CATEGORY_LABELS
+    from ..extensions import db
+    from ..places.models import Organization, OrgKind
+    from . import monthly
+    departments = list(db.session.scalars(sa.select(Organization).where(Organization.kind == OrgKind.department)
+                                          .order_by(Organization.name)))
+    return render_template("insight/monthly_new.html", community=community, courtyard=courtyard, values=values,
+                           errors=errors, departments=departments, categories=CATEGORY_LABELS,
+                           month=monthly.this_month()), status
+
+
+@bp.get("/monthly-projects/new")
+@login_required
+def new_monthly_project():
+    """书记办公日: take up a hot spot as this month's 主动治理 project (prefilled from 未诉先办)."""
+    from ..deliberation.models import CATEGORY_LABELS, Category
+    from . import monthly
+    courtyard, community = _staff_courtyard(request.args.get("courtyard_id"))
+    category = request.args.get("category") if request.args.get("category") in {c.value for c in Category} else "other"
+    total = request.args.get("total", type=int) or 0
+    label = str(CATEGORY_LABELS[Category(category)])
+    values = {"category": category, "title": _("主动治理: %(label)s in %(courtyard)s", label=label,
+                                                  courtyard=courtyard.building.name)[:100],
+              "body": monthly.suggested_body(courtyard.building.name, label, total), "month": monthly.this_month(),
+              "department_ids": []}
+    return _monthly_form(community, courtyard, values, {})
+
+
+@bp.post("/monthly-projects")
+@login_required
+def create_monthly_project():
+    from ..errors import Conflict
+    from . import monthly
+    courtyard, community = _staff_courtyard(request.form.get("courtyard_id"))
+    values = {"category": request.form.get("category"), "title": request.form.get("title"),
+              "body": request.form.get("body"), "month": request.form.get("month"),
+              "department_ids": request.form.getlist("department_ids")}
+    try:
+        project = monthly.choose(current_user, courtyard, **values)
+    except Invalid as err:
+        return _monthly_form(community, courtyard, values, {k: str(v) for k, v in err.fields.items()}, 422)
+    except Conflict as err:
+        return _monthly_form(community, courtyard, values, {"month": str(err.message)}, 409)
+    flash(_("This month's project is up; the departments you chose were invited to answer."), "success")
+    return redirect(url_for("deliberation.topic", topic_id=project.topic_id))
+
+
+@bp.post("/monthly-projects/<int:project_id>/outcome")
+@login_required
+def record_monthly_outcome(project_id):
+    from . import monthly
+    project = monthly.get_project(current_user, project_id)
+    try:
+        monthly.record_outcome(current_user, project, outcome=request.form.get("outcome"))
+    except Invalid as err:
+        flash("; ".join(str(v) for v in err.fields.values()), "error")
+    else:
+        flash(_("The outcome is on the notice board."), "success")
+    return redirect(url_for("insight.monthly_projects", community_id=project.community_id))

@@ -751,8 +751,52 @@ def test_search_answers_as_documented(as_, street, conform):
     covered(conform, SEARCH)
 
 
+EMERGENCIES = ["post /communities/{community_id}/notices", "get /notices", "get /notices/{notice_id}",
+               "post /notices/{notice_id}/updates", "post /notices/{notice_id}/resolve",
+               "get /notices/{notice_id}/checklist", "post /notices/{notice_id}/visits",
+               "get /courtyards/{courtyard_id}/households", "put /units/{unit_id}/flags"]
+
+
+def test_emergencies_answer_as_documented(as_, street, conform):
+    from courtyard.emergencies import services as emergencies
+    staff, lead, author = as_(street.staff), as_(street.lead), as_(street.author)
+    cid, cy = street.community.id, street.courtyard.id
+    unit = street.courtyard.building.units[2]
+    assert lead.put(f"/units/{unit.id}/flags", {"kinds": ["living_alone"], "note": "独居老人"}).status_code == 200
+    assert lead.put(f"/units/{unit.id}/flags", {"kinds": ["rich"]}).status_code == 422
+    assert author.put(f"/units/{unit.id}/flags", {"kinds": []}).status_code == 403
+    assert lead.get(f"/courtyards/{cy}/households").get_json()["items"]
+    assert author.get(f"/courtyards/{cy}/households").status_code == 403
+    notice = staff.post(f"/communities/{cid}/notices", {"kind": "heating", "title": "供暖主管道破裂，暂停供暖",
+                                                        "body": "抢修中", "courtyard_ids": [cy]})
+    assert notice.status_code == 201
+    nid = notice.get_json()["id"]
+    assert staff.post(f"/communities/{cid}/notices", {"kind": "flood"}).status_code == 422
+    assert author.post(f"/communities/{cid}/notices", {"kind": "water"}).status_code == 403
+    assert author.get("/notices?status=active").get_json()["total"] == 1
+    assert author.get("/notices?status=x").status_code == 422
+    assert author.get(f"/notices/{nid}").status_code == 200
+    assert as_(street.stranger).get(f"/notices/{nid}").status_code == 404
+    assert staff.post(f"/notices/{nid}/updates", {"text": "一处漏点已焊接"}).status_code == 201
+    assert staff.post(f"/notices/{nid}/updates", {"text": ""}).status_code == 422
+    assert author.post(f"/notices/{nid}/updates", {"text": "x"}).status_code == 403
+    assert lead.get(f"/notices/{nid}/checklist").get_json()["counts"]["total"] == 1
+    assert author.get(f"/notices/{nid}/checklist").status_code == 403
+    visit = {"unit_id": unit.id, "outcome": "needs_help", "note": "已送电暖气"}
+    assert lead.post(f"/notices/{nid}/visits", visit).status_code == 201
+    assert lead.post(f"/notices/{nid}/visits", {**visit, "outcome": "ok"}).status_code == 200
+    assert lead.post(f"/notices/{nid}/visits", {**visit, "outcome": "x"}).status_code == 422
+    assert staff.get(f"/notices/{nid}/checklist").get_json()["items"][0]["visit"]["outcome"] == "ok"
+    assert author.post(f"/notices/{nid}/resolve", {}).status_code == 403
+    assert staff.post(f"/notices/{nid}/resolve", {"text": "已恢复供暖"}).status_code == 200
+    assert staff.post(f"/notices/{nid}/resolve", {}).status_code == 409
+    assert lead.post(f"/notices/{nid}/visits", visit).status_code == 409
+    assert emergencies.get_notice(street.author, nid).status.value == "resolved"
+    covered(conform, EMERGENCIES)
+
+
 def test_the_conformance_tests_call_every_route(document):
     tested = {tuple(r.split(" ", 1)) for r in PLACES + DELIBERATION + MODERATION + NOTIFICATIONS + VOTING + TASKS
-              + INSIGHT + SEARCH}
+              + INSIGHT + SEARCH + EMERGENCIES}
     every = {(method, path.removeprefix("/api/v1")) for method, path, _op in operations(document)}
     assert sorted(every - tested) == []
