@@ -25,6 +25,7 @@ from ..places.models import (Building, Community, CommunityStaff, Courtyard, Mem
 from .deliberation import seed_topics
 from .tasks import seed_tasks
 from .voting import seed_ballots
+from .emergencies import seed_emergencies
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -157,7 +158,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_emergencies]
 
 
 def seed_demo() -> str:
