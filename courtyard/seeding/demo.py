@@ -26,6 +26,7 @@ from .deliberation import seed_topics
 from .tasks import seed_tasks
 from .voting import seed_ballots
 from .emergencies import seed_emergencies
+from .monthly import seed_monthly
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -158,7 +159,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_emergencies]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_monthly, seed_emergencies]
 
 
 def seed_demo() -> str:
