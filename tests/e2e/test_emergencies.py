@@ -1,0 +1,173 @@
+"""Emergency notices in browsers at 360 px: community staff post a heating notice from their
+phone; a resident's open notice page shows the next update as it is posted, without reloading;
+the building lead ticks a household off the door-to-door checklist; axe finds nothing serious
+on the pages, in Chinese and in English.
+
+The world is written into the live server's database by this module run as a script (as
+tests/live/world.py does), so the test process never binds a second app.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.live.world import run_world
+
+from .axe import describe, violations
+
+pytestmark = pytest.mark.browser
+
+
+def _build() -> dict:
+    from courtyard import create_app
+    from courtyard.emergencies import services
+    from courtyard.extensions import db
+
+    from tests.factories import Factory
+
+    app = create_app()
+    with app.app_context():
+        make = Factory()
+        tag = uuid.uuid4().hex[:6]
+        community = make.community(f"精图{tag}社区")
+        east = make.courtyard(community, units=6, name=f"55号院{tag}")
+        west = make.courtyard(community, units=4, name=f"56号院{tag}")
+        staff = make.community_staff(community, user=make.user(f"c{tag}", display_name="刘秀梅"))
+        resident = make.resident(east, user=make.user(f"r{tag}", display_name="陈桂兰"))
+        lead = make.building_lead(east, user=make.user(f"l{tag}", display_name="张德明"))
+        unit = east.building.units[4]
+        services.set_household_flags(staff, unit, kinds=["living_alone", "limited_mobility"],
+                                     note="独居，84岁，家中没有电暖气")
+        world = {"east_id": east.id, "west_id": west.id, "unit_id": unit.id, "unit_label": unit.label,
+                 "community_id": community.id,
+                 **{name: {"login": u.login} for name, u in (("staff", staff), ("resident", resident), ("lead", lead))}}
+        db.session.remove()
+    return world
+
+
+def build_world(server) -> SimpleNamespace:
+    return run_world("tests.e2e.test_emergencies", server)
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(person, target, locale) → a logged-in 360 px page (axe may run on it: bypass_csp)."""
+    contexts = []
+
+    def open_page(person, target: str, locale: str = "zh-CN"):
+        ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, base_url=live_server.url,
+                                  bypass_csp=True)
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.goto(f"/login?next={target}")
+        form = page.locator("form:has(input[name=password])")
+        form.locator("input[name=login]").fill(person.login)
+        form.locator("input[name=password]").fill(PASSWORD)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(f"**{target}")
+        return page
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+def _accessible(page, report: list[str], where: str) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{where} is wider than the phone"
+    found = violations(page)
+    if found:
+        report.append(describe(found, where))
+
+
+def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(live_server, page_for):
+    from playwright.sync_api import expect
+    w = build_world(live_server)
+    report: list[str] = []
+
+    # Community staff post the notice from their phone.
+    staff = page_for(w.staff, "/notices")
+    _accessible(staff, report, "/notices")
+    staff.locator("#new-notice").click()
+    staff.wait_for_url("**/notices/new")
+    _accessible(staff, report, "/notices/new")
+    staff.locator("label.choice", has_text="停暖").click()
+    staff.locator("#notice-title").fill("供暖主管道破裂，55号院、56号院暂停供暖")
+    staff.locator("#notice-body").fill("暖井下主管道两处漏水，正在关阀泄水抢修。家中老人请注意保暖。")
+    staff.locator(f'input[name=courtyard_ids][value="{w.east_id}"]').check()
+    staff.locator(f'input[name=courtyard_ids][value="{w.west_id}"]').check()
+    staff.locator("#send-notice").click()
+    staff.wait_for_url("**/notices/*")
+    notice_path = staff.url.split(live_server.url, 1)[-1]
+    expect(staff.locator(".notice-step")).to_have_count(1)
+    _accessible(staff, report, notice_path)
+
+    # A resident finds it pinned on the courtyard home and keeps its page open.
+    resident = page_for(w.resident, f"/courtyards/{w.east_id}")
+    pinned = resident.locator("#pinned-notices")
+    expect(pinned).to_contain_text("供暖主管道破裂")
+    _accessible(resident, report, f"/courtyards/{w.east_id}")
+    pinned.locator(f'a[href="{notice_path}"]').click()
+    resident.wait_for_url(f"**{notice_path}")
+    resident.locator('#notice[data-live="true"]').wait_for()
+    expect(resident.locator("#update-form")).to_have_count(0)
+    _accessible(resident, report, notice_path + " (resident)")
+
+    # The staff post an update; the resident's page shows it without reloading.
+    staff.locator("#update-text").fill("第一处管道更换焊接完成，应急队已接手第二处。")
+    staff.locator("#post-update").click()
+    staff.wait_for_url(f"**{notice_path}")
+    expect(resident.locator(".notice-step")).to_have_count(2)
+    expect(resident.locator(".notice-step").last).to_contain_text("应急队已接手第二处")
+
+    # The building lead knocks on the door and ticks the household off.
+    lead = page_for(w.lead, f"{notice_path}/checklist")
+    item = lead.locator(f"#unit-{w.unit_id}")
+    expect(item).to_contain_text("独居，84岁")
+    _accessible(lead, report, f"{notice_path}/checklist")
+    item.locator("label.choice", has_text="需要帮助").click()
+    item.locator(f"#note-{w.unit_id}").fill("已送电暖气一台，晚上再来看")
+    item.locator(f"#tick-{w.unit_id}").click()
+    lead.wait_for_url(f"**{notice_path}/checklist*")
+    expect(lead.locator(f'#unit-{w.unit_id} [data-role="visited"]')).to_contain_text("需要帮助")
+    expect(lead.locator(f"#unit-{w.unit_id}")).to_contain_text("已送电暖气一台")
+
+    # Resolved: the resident's page says so, live; the 公示栏 keeps the timeline.
+    staff.locator("#resolve-text").fill("凌晨3点20分恢复供暖，请自行开阀放气。")
+    staff.once("dialog", lambda d: d.accept())
+    staff.locator("#resolve-notice").click()
+    staff.wait_for_url(f"**{notice_path}")
+    expect(resident.locator(".notice-step")).to_have_count(3)
+    expect(resident.locator("#notice")).to_have_class("notice-page notice-resolved")
+    assert resident.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
+    resident.goto(f"/communities/{w.community_id}/board")
+    expect(resident.locator("#board-notices")).to_contain_text("凌晨3点20分恢复供暖")
+    _accessible(resident, report, "the 公示栏")
+    assert not report, "\n\n".join(report)
+
+
+def test_the_households_page_and_the_notice_in_english(live_server, page_for):
+    from playwright.sync_api import expect
+    w = build_world(live_server)
+    report: list[str] = []
+    lead = page_for(w.lead, f"/courtyards/{w.east_id}/households", locale="en-US")
+    lead.locator("details.topmenu > summary").click()  # the language switch is in the menu
+    lead.locator(".topmenu form.lang-switch button[value=en]").click()
+    expect(lead.locator("h1")).to_have_text("Households to look after")
+    item = lead.locator(f"#unit-{w.unit_id}")
+    expect(item.locator('input[value="living_alone"]')).to_be_checked()
+    _accessible(lead, report, "households")
+    other = lead.locator("#households li").first
+    other.locator('label.choice').nth(1).click()
+    other.locator("button[type=submit]").click()
+    lead.wait_for_url("**/households*")
+    expect(lead.locator("#households li").first.locator("input[type=checkbox]").nth(1)).to_be_checked()
+    assert not report, "\n\n".join(report)
+
+
+if __name__ == "__main__":
+    print(json.dumps(_build()))
