@@ -228,3 +228,55 @@ def record_monthly_outcome(project_id):
     from . import monthly
     project = monthly.get_project(current_user, project_id)
     return jsonify(monthly.project_json(monthly.record_outcome(current_user, project, outcome=parse_body(OutcomeBody).outcome)))
+
+
+# --- the handlers' bulletin (bulletin.py) ---------------------------------------------------
+
+class BulletinQuery(Body):
+    scope: str | None = None
+    period: str | None = None
+    day: str | None = None
+
+
+class BulletinLine(Out):
+    rank: int
+    id: int
+    name: str
+    tasks: int
+    accepted: int
+    response_hours: float | None = Field(description="Mean hours from dispatch to acceptance; null without any")
+    on_time: int
+    judged: int
+    on_time_rate: float | None
+    ratings: dict[str, int]
+    satisfaction_rate: float | None
+
+
+class OrgBulletinLine(BulletinLine):
+    kind: str
+
+
+class StaffBulletinLine(BulletinLine):
+    organization: str = Field(description="The organizations whose tasks the person took on")
+
+
+class BulletinOut(Out):
+    scope: dict
+    period: str = Field(description="week (Monday–Sunday) or month, Beijing time")
+    window: dict
+    departments: list[OrgBulletinLine]
+    property_companies: list[OrgBulletinLine]
+    staff: list[StaffBulletinLine]
+    generated_at: datetime
+
+
+@bp.get("/bulletin")
+@doc(query=BulletinQuery, response=BulletinOut, errors=(403, 404), tag="insight")
+@login_required
+def handlers_bulletin():
+    """Weekly bulletin / monthly ranking of departments, property companies and staff who handled tasks (staff)."""
+    from . import bulletin
+    q = parse_query(BulletinQuery)
+    if not q.scope:
+        raise Invalid(fields={"scope": _l("This field is required.")})
+    return jsonify(bulletin.handlers_bulletin(current_user, scope=q.scope, period=q.period, day=q.day))

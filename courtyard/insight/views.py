@@ -6,6 +6,7 @@ change and shows a bar's numbers on tap).
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -356,3 +357,33 @@ def record_monthly_outcome(project_id):
     else:
         flash(_("The outcome is on the notice board."), "success")
     return redirect(url_for("insight.monthly_projects", community_id=project.community_id))
+
+
+# --- the handlers' bulletin (bulletin.py) ---------------------------------------------------
+
+@bp.get("/insight/bulletin")
+@login_required
+def handlers_bulletin():
+    """Weekly bulletin and monthly ranking of the departments, property companies and staff who handled tasks."""
+    from . import bulletin
+    scope, scopes = _scope_for_page(staff_only=True)
+    scopes = [s for s in scopes if permissions.can_use_staff_tools(current_user, s)]
+    period = request.args.get("period") if request.args.get("period") in bulletin.PERIODS else "week"
+    errors: dict = {}
+    try:
+        data = bulletin.handlers_bulletin(current_user, scope=scope.key, period=period, day=request.args.get("day"))
+    except Invalid as err:
+        errors = {k: str(v) for k, v in err.fields.items()}
+        data = bulletin.handlers_bulletin(current_user, scope=scope.key, period=period)
+    start = date_of(data["window"]["from"])
+    step = 7 if period == "week" else 31
+    earlier = (start - timedelta(days=1)).isoformat()
+    later_day = start + timedelta(days=step)
+    later = later_day.isoformat() if later_day <= services.today() else None
+    return render_template("insight/bulletin.html", data=data, scope=scope, scopes=scopes, period=period,
+                           errors=errors, earlier=earlier, later=later)
+
+
+def date_of(text: str):
+    from datetime import date
+    return date.fromisoformat(text)

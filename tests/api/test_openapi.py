@@ -675,7 +675,8 @@ def test_tasks_escalations_policy_and_audit_answer_as_documented(as_, street, co
 
 INSIGHT = ["get /stats", "get /communities/{community_id}/ranking", "get /communities/{community_id}/board",
            "get /communities/{community_id}/exposure", "get /foresight", "post /recurring-problems/actions",
-           "get /exports"]
+           "get /exports", "get /communities/{community_id}/monthly-projects", "post /monthly-projects",
+           "post /monthly-projects/{project_id}/outcome", "get /bulletin"]
 
 
 
@@ -727,6 +728,20 @@ def test_insight_answers_as_documented(as_, street, conform, fake_clock):
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert staff.get(f"/exports?scope=community:{cid}&format=xlsx").mimetype == XLSX
     assert staff.get(f"/exports?scope=community:{cid}&what=votes").status_code == 422
+    project = staff.post("/monthly-projects", {"courtyard_id": cy, "category": "sanitation", "title": "楼道杂物整治",
+                                               "body": "本月主动治理"})
+    assert project.status_code == 201, project.get_json()
+    assert staff.post("/monthly-projects", {"courtyard_id": cy, "category": "sanitation", "title": "再来",
+                                            "body": "b"}).status_code == 409
+    assert resident.post("/monthly-projects", {"courtyard_id": cy, "category": "sanitation", "title": "x",
+                                               "body": "b"}).status_code == 404
+    pid = project.get_json()["id"]
+    assert staff.post(f"/monthly-projects/{pid}/outcome", {"outcome": "清走了 3 车杂物"}).get_json()["outcome"]
+    assert resident.post(f"/monthly-projects/{pid}/outcome", {"outcome": "x"}).status_code == 403
+    assert resident.get(f"/communities/{cid}/monthly-projects").get_json()["items"][0]["outcome"] == "清走了 3 车杂物"
+    bulletin = admin.get("/bulletin?scope=street&period=month").get_json()
+    assert bulletin["property_companies"] and bulletin["staff"] is not None
+    assert admin.get("/bulletin?scope=street&period=year").status_code == 422
     covered(conform, INSIGHT)
 
 
