@@ -39,6 +39,12 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     return store[key]
 
 
+def known(key: Hashable):
+    """What was remembered for `key` in this request, or None (nothing is computed)."""
+    store = _store()
+    return store.get(key) if store else None
+
+
 def forget(*_args) -> None:
     store = _store()
     if store:

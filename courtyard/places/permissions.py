@@ -27,18 +27,28 @@ def is_street_admin(user) -> bool:
     return _authenticated(user) and user.is_street_admin
 
 
-@functools.cache
-def _viewer_query() -> sa.Select:
-    """_viewer's statement, built once (on first use, when the mappers are configured): building
-    it and its cache key anew for every request cost as much as running it (docs/performance.md)."""
-    return (sa.select(Membership, CommunityStaff.community_id, OrganizationMember.organization_id)
+def _viewer_rows(*columns) -> sa.Select:
+    """The user's active memberships × staff seats × organizations (one row when they have none)."""
+    return (sa.select(*columns)
             .select_from(User)
             .outerjoin(Membership, sa.and_(Membership.user_id == User.id,
                                            Membership.status == MembershipStatus.active))
             .outerjoin(CommunityStaff, CommunityStaff.user_id == User.id)
             .outerjoin(OrganizationMember, OrganizationMember.user_id == User.id)
-            .where(User.id == sa.bindparam("user_id"))
-            .options(joinedload(Membership.courtyard).joinedload(Courtyard.building)))
+            .where(User.id == sa.bindparam("user_id")))
+
+
+# _viewer's statements, built once (on first use, when the mappers are configured): building them
+# and their cache keys anew for every request cost as much as running them (docs/performance.md).
+@functools.cache
+def _viewer_query() -> sa.Select:
+    return _viewer_rows(Membership, CommunityStaff.community_id, OrganizationMember.organization_id).options(
+        joinedload(Membership.courtyard).joinedload(Courtyard.building))
+
+
+@functools.cache
+def _viewer_ids_query() -> sa.Select:
+    return _viewer_rows(Membership.courtyard_id, CommunityStaff.community_id, OrganizationMember.organization_id)
 
 
 def _viewer(user) -> tuple[dict[int, Membership], frozenset[int], frozenset[int]]:
@@ -56,6 +66,24 @@ def _viewer(user) -> tuple[dict[int, Membership], frozenset[int], frozenset[int]
                 organizations.add(org_id)
         return memberships, frozenset(communities), frozenset(organizations)
     return memo.remembered(("viewer", user.id), load)
+
+
+def _viewer_ids(user) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """_viewer as ids only: the courtyards of the active memberships, the staff communities, the
+    organizations. From _viewer when this request has it already; otherwise from a query of the
+    same rows that builds no objects (a socket's handshake needs nothing more)."""
+    viewer = memo.known(("viewer", user.id))
+    if viewer is not None:
+        return frozenset(viewer[0]), viewer[1], viewer[2]
+
+    def load():
+        courtyards, communities, organizations = set(), set(), set()
+        for courtyard_id, community_id, org_id in db.session.execute(_viewer_ids_query(), {"user_id": user.id}):
+            for ids, value in ((courtyards, courtyard_id), (communities, community_id), (organizations, org_id)):
+                if value is not None:
+                    ids.add(value)
+        return frozenset(courtyards), frozenset(communities), frozenset(organizations)
+    return memo.remembered(("viewer_ids", user.id), load)
 
 
 def staff_community_ids(user) -> set[int]:
@@ -110,15 +138,17 @@ def visible_courtyards(user) -> sa.Select:
     return sa.select(Courtyard).where(_visible_clause(user))
 
 
-def visible_courtyard_ids(user) -> list[int]:
-    """The ids of visible_courtyards, ascending. A member who oversees nothing sees exactly the
-    courtyards of their active memberships, which the rules know already: no query then."""
+def visible_ids(user) -> tuple[list[int], list[int]]:
+    """(the ids of visible_courtyards, of the user's organizations), ascending: what a socket's
+    rooms are made of (realtime). A member who oversees nothing sees exactly the courtyards of
+    their active memberships, so one query of ids answers both; staff and the street
+    administrator list their courtyards with visible_courtyards."""
     if not _authenticated(user):
-        return []
-    memberships, communities, _orgs = _viewer(user)
-    if not communities and not is_street_admin(user):
-        return sorted(memberships)
-    return list(db.session.scalars(visible_courtyards(user).with_only_columns(Courtyard.id).order_by(Courtyard.id)))
+        return [], []
+    courtyards, communities, organizations = _viewer_ids(user)
+    if communities or is_street_admin(user):
+        courtyards = db.session.scalars(visible_courtyards(user).with_only_columns(Courtyard.id))
+    return sorted(courtyards), sorted(organizations)
 
 
 def can_view_courtyard(user, courtyard: Courtyard) -> bool:

@@ -40,15 +40,14 @@ def _connect(auth) -> None:
     if user is None:
         raise ConnectionRefusedError("unauthenticated")
     sid = request.sid
-    # The rules' one look at the user (places.permissions._viewer) answers both lists; a
-    # resident's courtyards need no query of their own.
-    courtyard_ids = places_permissions.visible_courtyard_ids(user)
+    # One query of ids for a resident (places.permissions.visible_ids), no objects built.
+    courtyard_ids, org_ids = places_permissions.visible_ids(user)
     sockets.register(sid, sockets.Identity(user.id, user.session_epoch, token))
     join_room(rooms.user(user.id))
     for courtyard_id in courtyard_ids:
         join_room(rooms.courtyard(courtyard_id))
         presence.enter(rooms.courtyard(courtyard_id), user.id, sid)
-    for org_id in sorted(places_permissions.organization_ids(user)):
+    for org_id in org_ids:
         join_room(rooms.org(org_id))  # task.updated for the organization's staff (courtyard/tasks)
 
 

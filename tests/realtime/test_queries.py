@@ -80,8 +80,8 @@ def _ours(seen: list[str]) -> list[str]:
 
 
 # role → (statements of the handshake, of a join): the user and token; the rules' one look at the
-# user (memberships, staff seats, organizations); the topic with its courtyard; the missed messages
-# with their authors.
+# user (memberships, staff seats, organizations: ids only at the handshake); the topic with its
+# courtyard; the missed messages with their authors.
 # Community staff and the street administrator also list their courtyards (they are members of none);
 # the property company's staff also read the topic's invitations.
 EXPECTED = {
@@ -107,8 +107,8 @@ def test_a_connection_and_a_join_ask_few_queries(app, w, role):
         # administrator's rules need no viewer at all).
         assert sum("FROM users LEFT OUTER JOIN memberships" in s for s in seen) == (role != "admin"), seen
         if db.engine.dialect.name == "postgresql":
-            assert [s for s in seen if ADVISORY in s] == ["SELECT pg_advisory_lock(%s, %s)",
-                                                          "SELECT pg_advisory_unlock(%s, %s)"]
+            assert [s.partition("(")[0] for s in seen if ADVISORY in s] == ["SELECT pg_advisory_lock",
+                                                                            "SELECT pg_advisory_unlock"]
     finally:
         client.disconnect()
 
@@ -193,7 +193,7 @@ def test_a_socket_enters_the_rooms_of_what_its_person_sees(app, make, w, role):
     _seen, client = open_socket(app, user)
     try:
         visible = [c.id for c in db.session.scalars(permissions.visible_courtyards(user).order_by(Courtyard.id))]
-        assert permissions.visible_courtyard_ids(user) == visible
+        assert permissions.visible_ids(user) == (visible, sorted(permissions.organization_ids(user)))
         expected = {rooms.user(user.id)} | {rooms.courtyard(c) for c in visible} | {
             rooms.org(o) for o in permissions.organization_ids(user)}
         assert _rooms_of(client) == expected
@@ -204,10 +204,13 @@ def test_a_socket_enters_the_rooms_of_what_its_person_sees(app, make, w, role):
         sockets.clear()
 
 
-def test_the_courtyard_ids_agree_with_the_list_query_when_a_membership_ends(app, make, w):
+def test_the_handshake_ids_follow_a_membership_ending_within_one_request(app, w):
+    """Remembered for the request (courtyard.memo), forgotten by the commit that ends the membership."""
     from courtyard.places import services as places
     from courtyard.places.models import Membership
     m = db.session.scalar(sa.select(Membership).filter_by(user_id=w.resident.id))
-    places.remove_membership(w.staff, m)
-    assert permissions.visible_courtyard_ids(w.resident) == [] == list(
-        db.session.scalars(permissions.visible_courtyards(w.resident)))
+    with app.test_request_context():
+        assert permissions.visible_ids(w.resident) == ([w.courtyard.id], [])
+        places.remove_membership(w.staff, m)
+        assert permissions.visible_ids(w.resident) == ([], [])
+        assert list(db.session.scalars(permissions.visible_courtyards(w.resident))) == []
