@@ -6,7 +6,7 @@ change and shows a bar's numbers on tap).
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -375,15 +375,10 @@ def handlers_bulletin():
     except Invalid as err:
         errors = {k: str(v) for k, v in err.fields.items()}
         data = bulletin.handlers_bulletin(current_user, scope=scope.key, period=period)
-    start = date_of(data["window"]["from"])
+    start = date.fromisoformat(data["window"]["from"])
     step = 7 if period == "week" else 31
     earlier = (start - timedelta(days=1)).isoformat()
     later_day = start + timedelta(days=step)
     later = later_day.isoformat() if later_day <= services.today() else None
     return render_template("insight/bulletin.html", data=data, scope=scope, scopes=scopes, period=period,
                            errors=errors, earlier=earlier, later=later)
-
-
-def date_of(text: str):
-    from datetime import date
-    return date.fromisoformat(text)
