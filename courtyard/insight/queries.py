@@ -9,6 +9,7 @@ gives the same totals as any window of whole days.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -275,10 +276,11 @@ def title_has(words: tuple[str, ...]):
 TOPIC_FIELDS = 5  # the values of one topic in window_topics()' lists, before one flag per theme
 
 
-def window_topics(scope: Scope, start: datetime, end: datetime, themes: dict[str, tuple[str, ...]]) -> list:
+def window_topics(scope: Scope, start: datetime, end: datetime,
+                  themes: dict[str, tuple[str, ...]]) -> Iterator[tuple[int, str, list]]:
     """Every topic of the window, by courtyard and category: the one read behind 未诉先办.
 
-    Rows of (courtyard_id, category code, topics), `topics` one flat list of TOPIC_FIELDS +
+    Yields (courtyard_id, category code, topics), `topics` one flat list of TOPIC_FIELDS +
     len(themes) values per topic, in no particular order: id, created_at as epoch_us, the
     local month ('YYYY-MM'), the title, 1 if 未诉先办 made the topic (else 0), then per theme
     1 if title_has() its words (else 0). Each cell's topics come as one JSON text that
@@ -300,7 +302,8 @@ def window_topics(scope: Scope, start: datetime, end: datetime, themes: dict[str
         item = item + "," + flag(title_has(words))
     q = (sa.select(Topic.courtyard_id, sa.type_coerce(Topic.category, sa.String), sa.func.aggregate_strings(item, ","))
          .where(_topic_window(scope, start, end)).group_by(Topic.courtyard_id, Topic.category))
-    return [(cy, cat, json.loads(f"[{items}]")) for cy, cat, items in db.session.execute(q)]
+    for cy, cat, items in db.session.execute(q):  # one cell's list at a time: fewer objects for the collector
+        yield cy, cat, json.loads(f"[{items}]")
 
 
 def topic_cell_totals(scope: Scope, start: datetime, end: datetime) -> dict[tuple, int]:
