@@ -18,6 +18,9 @@ administrator sees all 223 courtyards (~22,000 topics, ~83,000 messages). The qu
 
 With several --url, each database is measured in a process of its own, one after the other, and
 the figures are printed together at the end with the load average before and after each.
+Besides the wall time, `cpu` is the median CPU time a request took: this process's and, on
+PostgreSQL, its server process's (from /proc), as bench/pages.py measures it — steadier than the
+wall time on the shared cores, where other processes take turns with this one.
 A database seeded before migration 0011 gets its index from the migration (`flask init-db`).
 """
 from __future__ import annotations
@@ -27,6 +30,7 @@ import importlib.util
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +83,28 @@ def main() -> None:
     app = create_app()
     app.config["RATELIMIT_ENABLED"] = False
     with app.app_context():
+        backends: set[int] = set()  # PostgreSQL's server processes for this app: their CPU is the request's too
+        if db.engine.dialect.name == "postgresql":
+            db.engine.dispose()
+
+            @event.listens_for(db.engine, "connect")
+            def _backend(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SELECT pg_backend_pid()")
+                backends.add(cursor.fetchone()[0])
+                cursor.close()
+
+        def cpu_seconds() -> float:
+            """This process's CPU time and its PostgreSQL backends' (from /proc, in clock ticks)."""
+            total = time.process_time()
+            for pid in backends:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return total
+
         admin = db.session.scalar(sa.select(User).where(User.login == "admin"))
         busiest = db.session.scalar(sa.select(Topic.courtyard_id).group_by(Topic.courtyard_id)
                                     .order_by(sa.func.count().desc()).limit(1))
@@ -117,10 +143,17 @@ def main() -> None:
             cases.append((f"similar {title}", get(f"/api/v1/courtyards/{busiest}/topics/similar", resident.login,
                                                   title=title)))
         print(f"{entries:,} index entries; courtyard {busiest} for the resident and the similar topics")
-        print(f"\n{db.engine.dialect.name}; {'request':44} {'min':>7} {'median':>7} {'max':>7} {'hits':>7} "
-              f"{'queries':>8}  (ms, {args.repeat} runs after a warm-up)")
+        print(f"\n{db.engine.dialect.name}; {'request':44} {'min':>7} {'median':>7} {'max':>7} {'cpu':>6} "
+              f"{'hits':>7} {'queries':>8}  (ms, {args.repeat} runs after a warm-up; cpu: median CPU time, with the "
+              f"database server's)")
         for name, fn in cases:
-            ms = bench_insight.timed(fn, args.repeat)
+            fn()  # warm-up: caches, the first connection, jieba's dictionary
+            ms, cpu = [], []
+            for _ in range(args.repeat):
+                c0, t0 = cpu_seconds(), time.perf_counter()
+                fn()
+                ms.append((time.perf_counter() - t0) * 1000)
+                cpu.append((cpu_seconds() - c0) * 1000)
             seen = []
             listener = lambda *a: seen.append(a[2])  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
@@ -130,9 +163,8 @@ def main() -> None:
                 event.remove(db.engine, "before_cursor_execute", listener)
             data = body.get_json(silent=True) or {}
             hits = data.get("total", len(data.get("items", []))) if data else "-"
-            print(f"{name:52} {min(ms):7.0f} {statistics.median(ms):7.0f} {max(ms):7.0f} {hits:>7} {len(seen):8}",
-                  flush=True)
-
+            print(f"{name:52} {min(ms):7.0f} {statistics.median(ms):7.0f} {max(ms):7.0f} {statistics.median(cpu):6.0f}"
+                  f" {hits:>7} {len(seen):8}", flush=True)
 
 if __name__ == "__main__":
     main()
