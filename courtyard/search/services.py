@@ -19,6 +19,7 @@ from ..deliberation.models import Message, Topic, TopicStatus
 from ..deliberation.services import clean_text
 from ..errors import NotFound
 from ..extensions import db
+from ..pagination import MAX_PAGE
 from ..places import permissions as place_permissions
 from ..places.models import Building, Courtyard
 from ..validation import Fields, parse_id_filter
@@ -127,6 +128,10 @@ def search(actor, q, *, courtyard_id=None, kind=None, page: int = 1, per_page: i
     cid = parse_id_filter(f, "courtyard_id", courtyard_id)
     if kind not in (None, "") and kind not in {k.value for k in EntryKind}:
         f.add("kind", _l("Not one of the allowed values."))
+    if not (isinstance(page, int) and 1 <= page <= MAX_PAGE):
+        f.add("page", _l("Must be between 1 and %(n)s.", n=MAX_PAGE))
+    if not (isinstance(per_page, int) and 1 <= per_page <= 100):
+        f.add("per_page", _l("Must be between 1 and %(n)s.", n=100))
     f.check()
     results = Results(q=text, terms=terms, page=page, per_page=per_page)
     if not permissions.can_search(actor):

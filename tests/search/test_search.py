@@ -105,7 +105,8 @@ def test_bad_queries_are_invalid(street, q, field):
     assert field is None or field in err.value.fields
 
 
-@pytest.mark.parametrize("kw,field", [({"courtyard_id": "abc"}, "courtyard_id"), ({"kind": "photo"}, "kind")])
+@pytest.mark.parametrize("kw,field", [({"courtyard_id": "abc"}, "courtyard_id"), ({"kind": "photo"}, "kind"),
+                                     ({"page": 0}, "page"), ({"page": "2"}, "page"), ({"per_page": 0}, "per_page")])
 def test_bad_filters_are_invalid(street, kw, field):
     with pytest.raises(Invalid) as err:
         services.search(street.resident, "车棚", **kw)
