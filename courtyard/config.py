@@ -186,5 +186,8 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         # scrypt costs ~0.1 s a hash or check; a test logs in and makes users by the hundred.
         self.PASSWORD_HASH_METHOD = TEST_PASSWORD_HASH_METHOD
+        # Few connections kept per test app (test processes share one PostgreSQL and its
+        # max_connections), and room for the tests that hold dozens at once.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 5, "max_overflow": 95}
         for k, v in overrides.items():
             setattr(self, k, v)
