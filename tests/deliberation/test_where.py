@@ -91,7 +91,7 @@ def test_the_form_asks_where_and_the_topic_page_says_it(app, make, cy):
     assert r.status_code == 302, r.get_data(as_text=True)
     t = db.session.query(Topic).one()
     page = b.text(f"/topics/{t.id}")
-    assert "Roof" in page and "靠东侧" in page and "39.86000, 116.43000" in page
+    assert "Roof（靠东侧）" in page and 'href="geo:39.860000,116.430000"' in page and "39.86000, 116.43000" in page
 
 
 def test_a_form_with_half_a_point_keeps_the_rest_and_names_the_mistake(app, make, cy):
