@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from ..clock import LOCAL_TZ  # no daylight saving: a local day is always UTC+8
@@ -273,6 +274,29 @@ def hot_spots(cells: dict[tuple, dict[str, int]], months: list[str], previous: d
                      "change": change(total, before), "rising": is_rising(total, before)})
     rows.sort(key=lambda r: (-r["total"], -(r["change"]["delta"]), r["key"]))
     return rows[:limit]
+
+
+def by_class(cells: dict[tuple, dict[str, int]], months: list[str], class_of: dict[str, str],
+             classes: list[str], areas: int = 3) -> list[dict]:
+    """The five classes of 判 over the window: each class's topics by month (the cycle) and its
+    busiest courtyards (the area). `cells` as hot_spots'; `class_of` maps a category code to
+    its class; every class in `classes` gets a row, in that order, empty ones included.
+    Areas: the `areas` courtyards with the most topics of the class, ties by the smaller id."""
+    rows = {k: {"class": k, "total": 0, "by_month": [0] * len(months), "courtyards": Counter()} for k in classes}
+    index = {m: i for i, m in enumerate(months)}
+    for (courtyard_id, category), per_month in cells.items():
+        row = rows[class_of[category]]
+        for month, n in per_month.items():
+            if month in index:
+                row["by_month"][index[month]] += n
+                row["total"] += n
+                row["courtyards"][courtyard_id] += n
+    out = []
+    for k in classes:
+        row = rows[k]
+        top = sorted(row.pop("courtyards").items(), key=lambda kv: (-kv[1], kv[0]))[:areas]
+        out.append({**row, "areas": [{"courtyard_id": cy, "topics": n} for cy, n in top]})
+    return out
 
 
 # --- seasons -------------------------------------------------------------------------------

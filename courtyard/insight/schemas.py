@@ -328,10 +328,30 @@ class Seasonal(Out):
     themes: list[SeasonalTheme]
 
 
+class ClassArea(Out):
+    courtyard_id: int
+    courtyard: str
+    topics: int
+
+
+class ClassCycle(Out):
+    class_: CategoryClass = Field(alias="class")
+    label: str
+    total: int
+    by_month: list[int] = Field(description="Topics of the class in each month of `months`")
+    areas: list[ClassArea] = Field(description="Its busiest courtyards, at most 3")
+
+
+class ClassesByCycle(Out):
+    months: list[str]
+    classes: list[ClassCycle]
+
+
 class ForesightOut(Out):
     scope: ScopeOut
     window: WindowOut
     hot_spots: HotSpots
+    by_class: ClassesByCycle = Field(description="The five classes of 判 by month (cycle) and courtyard (area)")
     recurring: Recurring
     seasonal: Seasonal
 

@@ -524,7 +524,14 @@ def foresight_of(scope: Scope, window: rules.Window, *, k=None, days=None, thres
     spots = rules.hot_spots(cells, months, queries.topic_cell_totals(scope, ps, pe))
     found = recurring.detect_cells(candidates, k=k, days=days, threshold=threshold, day=86_400_000_000,
                                    at=queries.from_epoch_us)
-    names = _courtyard_names({r["key"][0] for r in spots} | {g["courtyard_id"] for g in found})
+    classes = rules.by_class(cells, months, {c.value: CATEGORY_CLASS[c].value for c in Category},
+                             [k.value for k in CategoryClass])
+    names = _courtyard_names({r["key"][0] for r in spots} | {g["courtyard_id"] for g in found}
+                             | {a["courtyard_id"] for row in classes for a in row["areas"]})
+    for row in classes:
+        row["label"] = str(CLASS_LABELS[CategoryClass(row["class"])])
+        for a in row["areas"]:
+            a["courtyard"] = names.get(a["courtyard_id"], "")
     labels = {c.value: str(CATEGORY_LABELS[c]) for c in Category}
     for r in spots:
         cy, cat = r.pop("key")
@@ -541,6 +548,7 @@ def foresight_of(scope: Scope, window: rules.Window, *, k=None, days=None, thres
         g["acted_topic_id"] = next((acted[i] for i in g["ids"] if i in acted), None) if acted else None
     return {
         "hot_spots": {"months": months, "cells": spots},
+        "by_class": {"months": months, "classes": classes},
         "recurring": {"k": k, "days": days, "threshold": threshold, "problems": found},
         "seasonal": {
             "categories": [{"category": c.value, "label": labels[c.value], **rules.seasonal_profile(by_category[c.value])}

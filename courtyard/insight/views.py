@@ -144,7 +144,7 @@ def foresight():
     return render_template(
         "insight/foresight.html", scope=scope, scopes=scopes, window=window, errors=errors,
         presets=_presets(scope.key, "insight.foresight"), recurring=found, spots=spots,
-        seasonal=figures["seasonal"],
+        seasonal=figures["seasonal"], by_class=figures["by_class"],
         spot_top=max([max(c["by_month"]) for c in spots["cells"]] + [1]), shown=RECURRING_SHOWN,
         can_act=_can_act_in({p["courtyard_id"] for p in found["problems"][:RECURRING_SHOWN]}))
 

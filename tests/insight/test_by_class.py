@@ -32,3 +32,22 @@ def test_the_dashboard_shows_the_five_classes(app, story):  # noqa: F811
     b.login(w.admin)
     html = b.text("/insight?scope=street&from=2026-05-01&to=2026-05-31")
     assert "The five classes" in html
+
+
+def test_foresight_groups_the_window_by_class_month_and_courtyard(api, story):  # noqa: F811
+    from courtyard.insight import rules
+    w, _t, _k = story
+    f = api.as_(w.admin).get("/foresight", query_string={"scope": "street", "from": "2026-05-01",
+                                                          "to": "2026-05-31"}).get_json()
+    rows = {c["class"]: c for c in f["by_class"]["classes"]}
+    assert list(rows) == [k.value for k in CategoryClass] and f["by_class"]["months"] == ["2026-05"]
+    cells = f["hot_spots"]["cells"]
+    for klass, row in rows.items():
+        mine = [c for c in cells if CATEGORY_CLASS[Category(c["category"])].value == klass]
+        assert row["total"] == sum(c["total"] for c in mine)
+        assert [a["topics"] for a in row["areas"]] == sorted((a["topics"] for a in row["areas"]), reverse=True)
+    assert rules.by_class({(7, "parking"): {"2026-05": 2}, (3, "greening"): {"2026-05": 2, "2026-04": 9}},
+                          ["2026-05"], {"parking": "c", "greening": "c"}, ["c", "d"]) == [
+        {"class": "c", "total": 4, "by_month": [4], "areas": [{"courtyard_id": 3, "topics": 2},
+                                                               {"courtyard_id": 7, "topics": 2}]},
+        {"class": "d", "total": 0, "by_month": [0], "areas": []}]
