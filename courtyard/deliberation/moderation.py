@@ -249,6 +249,14 @@ def merge_topic(actor, topic: Topic, *, into_topic_id) -> Topic:
     if into.status in UNMERGEABLE:
         raise Conflict(_l("The topic to merge into has itself been merged or withdrawn."))
     with topic_lock(topic.id):
+        # Read both again under the lock: another moderator may have merged or withdrawn either
+        # while this one waited (the lock's wait keeps what the session loaded before it).
+        db.session.refresh(topic)
+        db.session.refresh(into)
+        if topic.status in UNMERGEABLE:
+            raise Conflict(_l("This topic has already been merged or withdrawn."))
+        if into.status in UNMERGEABLE:
+            raise Conflict(_l("The topic to merge into has itself been merged or withdrawn."))
         old = topic.status
         topic.status, topic.merged_into_id = TopicStatus.merged, into.id
         db.session.execute(sa.update(Topic).where(Topic.merged_into_id == topic.id, Topic.id != topic.id)

@@ -164,6 +164,23 @@ def test_topics_merged_into_the_duplicate_follow_it(world, make, topic, duplicat
     assert third.merged_into_id == topic.id
 
 
+def test_a_merge_reads_both_topics_again_under_the_lock(world, topic, duplicate):
+    """Another moderator withdrew the duplicate after this one loaded it (as while waiting for the
+    topic's lock): the merge is refused and changes nothing."""
+    import sqlalchemy as sa
+
+    from courtyard.deliberation.models import Topic
+    sec = world.user("secretary")
+    db.session.commit()  # the test's objects stay loaded: expire_on_commit is what refresh undoes
+    assert duplicate.status == TopicStatus.open
+    with db.engine.begin() as other:
+        other.execute(sa.update(Topic).where(Topic.id == duplicate.id).values(status="withdrawn"))
+    with pytest.raises(Conflict):
+        moderation.merge_topic(sec, duplicate, into_topic_id=topic.id)
+    db.session.rollback()
+    assert db.session.get(Topic, duplicate.id).merged_into_id is None
+
+
 def test_merge_refuses_itself_other_courtyards_and_merged_topics(world, make, topic, duplicate):
     sec = world.user("secretary")
     with pytest.raises(Invalid) as err:
