@@ -192,6 +192,17 @@ sender: the Notice (status resolved, resolved_at set); actor: who resolved it; u
 NoticeUpdate that closes its timeline.""")
 
 
+household_flags_set = _signal("household-flags-set", """Which of 独居/空巢/行动不便 hold for a flat was changed (set, changed or cleared).
+
+sender: the Unit; actor: who changed it; kinds and before: the flag codes after and before;
+courtyard_id: the flat's courtyard.""")
+
+visit_recorded = _signal("visit-recorded", """A flat of an emergency notice's checklist was visited (敲门), or its visit recorded again.
+
+sender: the Visit (flushed); actor: who visited; notice: the Notice; created: False when an
+earlier visit was replaced.""")
+
+
 def catalogue() -> dict[str, str]:
     """Every signal's name and its docstring, for docs and tests."""
     return {name: s.__doc__ or "" for name, s in sorted(_signals.items())}

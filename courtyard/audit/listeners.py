@@ -172,6 +172,17 @@ def _notice_resolved(notice, *, actor, update, **_):
     _notice_logged("notice.resolved", notice, actor, update)
 
 
+def _household_flags_set(unit, *, actor, kinds, before, courtyard_id, **_):
+    # The kinds only: the note about a neighbour's health stays on the flag, not in the log.
+    record(actor_id=actor.id, action="household.flags_set", subject_type="unit", subject_id=unit.id,
+           courtyard_id=courtyard_id, data={"kinds": kinds, "before": before})
+
+
+def _visit_recorded(visit, *, actor, notice, created, **_):
+    record(actor_id=actor.id, action="notice.visit_recorded", subject_type="notice", subject_id=notice.id,
+           data={"unit_id": visit.unit_id, "outcome": visit.outcome.value, "again": not created})
+
+
 RECEIVERS = {
     signals.courtyard_role_set: _courtyard_role_set,
     signals.organization_staff_added: _organization_staff_added,
@@ -196,6 +207,8 @@ RECEIVERS = {
     signals.notice_posted: _notice_posted,
     signals.notice_updated: _notice_updated,
     signals.notice_resolved: _notice_resolved,
+    signals.household_flags_set: _household_flags_set,
+    signals.visit_recorded: _visit_recorded,
 }
 
 

@@ -44,11 +44,13 @@ ACTIONS = {
     "notice.posted": _l("Emergency notice posted"),
     "notice.updated": _l("Emergency notice updated"),
     "notice.resolved": _l("Emergency notice resolved"),
+    "notice.visit_recorded": _l("Household visited (敲门)"),
+    "household.flags_set": _l("Household flags changed"),
 }
 SUBJECTS = {
     "task": _l("Task"), "topic": _l("Topic"), "proposal": _l("Proposal"), "membership": _l("Membership"),
     "organization": _l("Organization"), "community": _l("Community"), "user": _l("Account"),
-    "street": _l("The street"), "notice": _l("Emergency notice"),
+    "street": _l("The street"), "notice": _l("Emergency notice"), "unit": _l("Flat"),
 }
 ROLES = {Role.resident.value: _l("Resident"), Role.building_lead.value: _l("Building lead"),
          Role.secretary.value: _l("Secretary")}

@@ -314,6 +314,7 @@ def set_household_flags(actor, unit: Unit, *, kinds, note=None) -> list[Househol
     f.check()
     now = clock.now()
     existing = {fl.kind: fl for fl in flags_of([unit.id])[unit.id]}
+    before = sorted(k.value for k in existing)
     for kind, flag in existing.items():
         if kind not in wanted:
             db.session.delete(flag)
@@ -323,6 +324,10 @@ def set_household_flags(actor, unit: Unit, *, kinds, note=None) -> list[Househol
             db.session.add(HouseholdFlag(unit_id=unit.id, kind=kind, note=note, set_by_id=actor.id, set_at=now))
         elif flag.note != note:
             flag.note, flag.set_by_id, flag.set_at = note, actor.id, now
+    after = sorted(k.value for k in wanted)
+    if after != before or any(existing[k].note != note for k in wanted if k in existing):
+        db.session.flush()
+        signals.household_flags_set.send(unit, actor=actor, kinds=after, before=before, courtyard_id=courtyard.id)
     db.session.commit()
     return flags_of([unit.id])[unit.id]
 
@@ -384,6 +389,8 @@ def record_visit(actor, notice: Notice, *, unit_id, outcome, note=None) -> tuple
         visit = Visit(notice_id=notice.id, unit_id=unit.id)
         db.session.add(visit)
     visit.outcome, visit.note, visit.visited_by_id, visit.visited_at = outcome, note, actor.id, now
+    db.session.flush()
+    signals.visit_recorded.send(visit, actor=actor, notice=notice, created=created)
     db.session.commit()
     return visit, created
 

@@ -207,3 +207,27 @@ def test_reading_lists_and_the_board(w, fake_clock):
     assert services.board_notices(w.outsider, w.community.id) == []
     with pytest.raises(NotFound):
         services.get_notice(w.third_resident, current.id)
+
+
+def test_flags_and_visits_are_in_the_audit_log_without_the_notes(w):
+    """Who marked a neighbour as living alone, and who knocked: accountable, but the note about
+    their health stays on the flag and the visit, not in the log."""
+    unit = w.unit()
+    services.set_household_flags(w.lead, unit, kinds=["living_alone"], note="独居，有心脏病")
+    services.set_household_flags(w.lead, unit, kinds=["living_alone"], note="独居，有心脏病")  # nothing changed
+    services.set_household_flags(w.staff, unit, kinds=[])
+    notice = w.notice()
+    services.set_household_flags(w.staff, unit, kinds=["empty_nest"])
+    services.record_visit(w.lead, notice, unit_id=unit.id, outcome="needs_help", note="暖气不热，已送电暖气")
+    services.record_visit(w.lead, notice, unit_id=unit.id, outcome="ok")
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.in_(
+        ["household.flags_set", "notice.visit_recorded"])).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor_id, e.data) for e in entries] == [
+        ("household.flags_set", w.lead.id, {"kinds": ["living_alone"], "before": []}),
+        ("household.flags_set", w.staff.id, {"kinds": [], "before": ["living_alone"]}),
+        ("household.flags_set", w.staff.id, {"kinds": ["empty_nest"], "before": []}),
+        ("notice.visit_recorded", w.lead.id, {"unit_id": unit.id, "outcome": "needs_help", "again": False}),
+        ("notice.visit_recorded", w.lead.id, {"unit_id": unit.id, "outcome": "ok", "again": True}),
+    ]
+    assert entries[0].subject_type == "unit" and entries[0].courtyard_id == unit.building.courtyard.id
+    assert "心脏" not in str([e.data for e in entries]) and "暖气" not in str([e.data for e in entries])
