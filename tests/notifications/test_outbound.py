@@ -307,3 +307,19 @@ def test_settings_come_from_the_environment():
     assert Config({}).PUBLIC_URL == "http://127.0.0.1:5000" and Config({}).SMTP_STARTTLS is False
     with pytest.raises(RuntimeError, match="SMS_TIMEOUT must be a number"):
         Config({"SMS_TIMEOUT": "soon"})
+
+
+def test_delivery_lets_other_green_threads_run_after_each_send(make, sms, fake_clock, monkeypatch):
+    """1,000 texts for an opened ballot must not hold the server while its households vote."""
+    from courtyard.extensions import socketio
+    users = [make.user(phone=f"1391111{i:04d}") for i in range(3)]
+    for u in users:
+        opt_in(u)
+    fake_clock.set(local(2026, 12, 3, 23, 0))
+    for u in users:
+        approve(u)
+    fake_clock.set(local(2026, 12, 4, 7, 0))
+    handed: list[int] = []
+    monkeypatch.setattr(socketio, "sleep", lambda seconds=0: handed.append(len(sms.messages)))
+    assert outbound.deliver_due() == {"sent": 3}
+    assert handed == [1, 2, 3]  # once after each message, never holding the hub for the batch
