@@ -50,6 +50,51 @@ def seed_if_empty(url: str, until: str, seed: int) -> None:
     print(f"seeded in {time.perf_counter() - started:.0f} s")
 
 
+def run_each_url(script: str, args) -> None:
+    """With several --url: run `script` once per URL, each in a process of its own, and print
+    their tables together with the load average before and after each (bench/pages.py,
+    bench/search.py)."""
+    tables = []
+    for url in args.url:
+        before = os.getloadavg()
+        out = subprocess.run([sys.executable, script, "--url", url, "--until", args.until, "--seed",
+                              str(args.seed), "--repeat", str(args.repeat)], capture_output=True, text=True,
+                             check=True).stdout
+        after = os.getloadavg()
+        table = out[out.index("\n" + out.split("; request")[0].rsplit("\n", 1)[-1]):].strip("\n")
+        tables.append(f"{table}\n  load average {before[0]:.2f} before, {after[0]:.2f} after")
+    print("\n\n".join(tables))
+
+
+def cpu_meter(engine):
+    """A function giving this process's CPU seconds plus those of `engine`'s PostgreSQL server
+    processes (from /proc): a request's cost on the shared cores, steadier than its wall time.
+    Call it before the engine connects (it disposes the pool to see every connection made)."""
+    from sqlalchemy import event
+    backends: set[int] = set()
+    if engine.dialect.name == "postgresql":
+        engine.dispose()
+
+        @event.listens_for(engine, "connect")
+        def _backend(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            backends.add(cursor.fetchone()[0])
+            cursor.close()
+
+    def cpu_seconds() -> float:
+        total = time.process_time()
+        for pid in backends:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    cpu_seconds.backends = backends
+    return cpu_seconds
+
+
 def timed(fn, repeat: int) -> list[float]:
     fn()  # warm-up: caches, the first connection, jieba's dictionary
     out = []

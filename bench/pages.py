@@ -50,17 +50,8 @@ def main() -> None:
     args = p.parse_args()
     urls = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
     if len(urls) > 1:
-        import subprocess
-        tables = []
-        for url in urls:
-            before = os.getloadavg()
-            out = subprocess.run([sys.executable, __file__, "--url", url, "--until", args.until, "--seed",
-                                  str(args.seed), "--repeat", str(args.repeat)], capture_output=True, text=True,
-                                 check=True).stdout
-            after = os.getloadavg()
-            table = out[out.index("\n" + out.split("; request")[0].rsplit("\n", 1)[-1]):].strip("\n")
-            tables.append(f"{table}\n  load average {before[0]:.2f} before, {after[0]:.2f} after")
-        print("\n\n".join(tables))
+        args.url = urls
+        bench_insight.run_each_url(__file__, args)
         return
     args.url = urls[0]
     bench_insight.seed_if_empty(args.url, args.until, args.seed)
@@ -90,27 +81,8 @@ def main() -> None:
     app.config["RATELIMIT_ENABLED"] = False
     with app.app_context():
         clock.use(At())
-        backends: set[int] = set()  # PostgreSQL's server processes for this app: their CPU is the request's too
-        if db.engine.dialect.name == "postgresql":
-            db.engine.dispose()
-
-            @event.listens_for(db.engine, "connect")
-            def _backend(dbapi_connection, _record):
-                cursor = dbapi_connection.cursor()
-                cursor.execute("SELECT pg_backend_pid()")
-                backends.add(cursor.fetchone()[0])
-                cursor.close()
-
-        def cpu_seconds() -> float:
-            """This process's CPU time and its PostgreSQL backends' (from /proc, in clock ticks)."""
-            total = time.process_time()
-            for pid in backends:
-                try:
-                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            return total
+        cpu_seconds = bench_insight.cpu_meter(db.engine)
+        backends = cpu_seconds.backends  # PostgreSQL's server processes for this app: their CPU is the request's too
         admin = db.session.scalar(sa.select(User).where(User.login == "admin"))
         token = issue_token(admin)
         topic = db.session.scalar(sa.select(Topic).order_by(Topic.message_count.desc()).limit(1))
