@@ -50,6 +50,25 @@ def seed_if_empty(url: str, until: str, seed: int) -> None:
     print(f"seeded in {time.perf_counter() - started:.0f} s")
 
 
+def scale_arguments(script: str, description: str, repeat: int):
+    """The arguments bench/pages.py and bench/search.py share, parsed; with several --url each
+    is run in a process of its own (run_each_url) and None is returned, else the args with the
+    one URL, its database seeded if empty."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", action="append", help="DATABASE_URL to use (repeatable; default a SQLite file in /tmp)")
+    p.add_argument("--until", default="2026-06-15", help="last day of the seeded year")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repeat", type=int, default=repeat)
+    args = p.parse_args()
+    args.url = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
+    if len(args.url) > 1:
+        run_each_url(script, args)
+        return None
+    args.url = args.url[0]
+    seed_if_empty(args.url, args.until, args.seed)
+    return args
+
+
 def run_each_url(script: str, args) -> None:
     """With several --url: run `script` once per URL, each in a process of its own, and print
     their tables together with the load average before and after each (bench/pages.py,

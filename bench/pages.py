@@ -25,7 +25,6 @@ waiting for the same cores, it is the steadier of the two.
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import statistics
@@ -42,19 +41,9 @@ _spec.loader.exec_module(bench_insight)
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--url", action="append", help="DATABASE_URL to use (repeatable; default a SQLite file in /tmp)")
-    p.add_argument("--until", default="2026-06-15", help="last day of the seeded year")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--repeat", type=int, default=5)
-    args = p.parse_args()
-    urls = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
-    if len(urls) > 1:
-        args.url = urls
-        bench_insight.run_each_url(__file__, args)
+    args = bench_insight.scale_arguments(__file__, __doc__, repeat=5)
+    if args is None:
         return
-    args.url = urls[0]
-    bench_insight.seed_if_empty(args.url, args.until, args.seed)
 
     os.environ["DATABASE_URL"] = args.url
     from datetime import date, datetime, time as dtime

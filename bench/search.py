@@ -25,7 +25,6 @@ A database seeded before migration 0011 gets its index from the migration (`flas
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import statistics
@@ -44,19 +43,9 @@ QUERIES = ("漏水", "暖气 不热", "解决", "电动车棚", "车棚顶漏雨
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--url", action="append", help="DATABASE_URL to use (repeatable; default a SQLite file in /tmp)")
-    p.add_argument("--until", default="2026-06-15", help="last day of the seeded year")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--repeat", type=int, default=10)
-    args = p.parse_args()
-    urls = args.url or ["sqlite:////tmp/courtyard-scale.sqlite3"]
-    if len(urls) > 1:
-        args.url = urls
-        bench_insight.run_each_url(__file__, args)
+    args = bench_insight.scale_arguments(__file__, __doc__, repeat=10)
+    if args is None:
         return
-    args.url = urls[0]
-    bench_insight.seed_if_empty(args.url, args.until, args.seed)
 
     os.environ["DATABASE_URL"] = args.url
     import sqlalchemy as sa
