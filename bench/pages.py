@@ -29,7 +29,6 @@ import importlib.util
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +49,6 @@ def main() -> None:
 
     import sqlalchemy as sa
     from flask import g
-    from sqlalchemy import event
 
     from courtyard import clock, create_app
     from courtyard.accounts.models import User
@@ -114,22 +112,9 @@ def main() -> None:
               f"  (ms, {args.repeat} runs after a warm-up; cpu: median CPU time, with the database server's"
               f"{f' ({len(backends)} backend)' if backends else ''})")
         for name, fn in cases:
-            fn()  # warm-up: caches, the first connection, jieba's dictionary
-            ms, cpu = [], []
-            for _ in range(args.repeat):
-                c0, t0 = cpu_seconds(), time.perf_counter()
-                fn()
-                ms.append((time.perf_counter() - t0) * 1000)
-                cpu.append((cpu_seconds() - c0) * 1000)
-            seen = []
-            listener = lambda *a: seen.append(a[2])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                fn()
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
+            ms, cpu, statements, _body = bench_insight.measure(fn, args.repeat, cpu_seconds, db.engine)
             print(f"{name:46} {min(ms):7.0f} {statistics.median(ms):7.0f} {max(ms):7.0f} {statistics.median(cpu):6.0f}"
-                  f" {len(seen):8}", flush=True)
+                  f" {statements:8}", flush=True)
         clock.reset()
 
 

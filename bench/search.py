@@ -29,7 +29,6 @@ import importlib.util
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +49,6 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.url
     import sqlalchemy as sa
     from flask import g
-    from sqlalchemy import event
 
     from courtyard import create_app
     from courtyard.accounts.models import User
@@ -108,24 +106,11 @@ def main() -> None:
               f"{'hits':>7} {'queries':>8}  (ms, {args.repeat} runs after a warm-up; cpu: median CPU time, with the "
               f"database server's)")
         for name, fn in cases:
-            fn()  # warm-up: caches, the first connection, jieba's dictionary
-            ms, cpu = [], []
-            for _ in range(args.repeat):
-                c0, t0 = cpu_seconds(), time.perf_counter()
-                fn()
-                ms.append((time.perf_counter() - t0) * 1000)
-                cpu.append((cpu_seconds() - c0) * 1000)
-            seen = []
-            listener = lambda *a: seen.append(a[2])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                body = fn()
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
+            ms, cpu, statements, body = bench_insight.measure(fn, args.repeat, cpu_seconds, db.engine)
             data = body.get_json(silent=True) or {}
             hits = data.get("total", len(data.get("items", []))) if data else "-"
             print(f"{name:52} {min(ms):7.0f} {statistics.median(ms):7.0f} {max(ms):7.0f} {statistics.median(cpu):6.0f}"
-                  f" {hits:>7} {len(seen):8}", flush=True)
+                  f" {hits:>7} {statements:8}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -205,22 +205,8 @@ def add_update(actor, notice: Notice, *, text, expected_end_at=None) -> NoticeUp
     text = f.text("text", clean_text(text), max_len=UPDATE_MAX)
     expected = _parse_expected(f, expected_end_at, now)
     f.check()
-    changed = db.session.execute(sa.update(Notice).where(Notice.id == notice.id,
-                                                         Notice.status == NoticeStatus.active)
-                                 .values(updated_at=now, **({"expected_end_at": expected} if expected else {}))
-                                 .execution_options(synchronize_session=False)).rowcount
-    if not changed:
-        db.session.rollback()
-        raise Conflict(_l("This notice has been resolved."))
-    db.session.refresh(notice)
-    update = NoticeUpdate(notice_id=notice.id, kind=NoticeUpdateKind.update, text=text, author_id=actor.id,
-                          created_at=now)
-    db.session.add(update)
-    db.session.flush()
-    signals.notice_updated.send(notice, actor=actor, update=update)
-    _publish(notice)
-    db.session.commit()
-    return update
+    return _step(actor, notice, NoticeUpdateKind.update, text, now, signals.notice_updated,
+                 updated_at=now, **({"expected_end_at": expected} if expected else {}))
 
 
 def resolve_notice(actor, notice: Notice, *, text=None) -> Notice:
@@ -235,22 +221,29 @@ def resolve_notice(actor, notice: Notice, *, text=None) -> Notice:
     f = Fields()
     text = f.text("text", clean_text(text), max_len=UPDATE_MAX, required=False) or ""
     f.check()
+    _step(actor, notice, NoticeUpdateKind.resolved, text, now, signals.notice_resolved,
+          status=NoticeStatus.resolved, resolved_at=now, updated_at=now)
+    return notice
+
+
+def _step(actor, notice: Notice, kind: NoticeUpdateKind, text: str, now, signal, **values) -> NoticeUpdate:
+    """One step of an active notice's timeline: `values` set on the notice only while it is still
+    active (of two pressing at once one wins: Conflict for the other), the entry added, `signal`
+    sent, notice.updated published after the commit."""
     changed = db.session.execute(sa.update(Notice).where(Notice.id == notice.id,
                                                          Notice.status == NoticeStatus.active)
-                                 .values(status=NoticeStatus.resolved, resolved_at=now, updated_at=now)
-                                 .execution_options(synchronize_session=False)).rowcount
+                                 .values(**values).execution_options(synchronize_session=False)).rowcount
     if not changed:
         db.session.rollback()
         raise Conflict(_l("This notice has been resolved."))
     db.session.refresh(notice)
-    update = NoticeUpdate(notice_id=notice.id, kind=NoticeUpdateKind.resolved, text=text, author_id=actor.id,
-                          created_at=now)
+    update = NoticeUpdate(notice_id=notice.id, kind=kind, text=text, author_id=actor.id, created_at=now)
     db.session.add(update)
     db.session.flush()
-    signals.notice_resolved.send(notice, actor=actor, update=update)
+    signal.send(notice, actor=actor, update=update)
     _publish(notice)
     db.session.commit()
-    return notice
+    return update
 
 
 # --- households ------------------------------------------------------------------------------

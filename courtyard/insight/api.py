@@ -15,7 +15,7 @@ from ..errors import Invalid
 from ..tasks.payloads import task_json
 from ..api.schemas import Out
 from ..deliberation.models import Category
-from . import export, permissions, services
+from . import export, services
 from .schemas import (EXPORT_FILE, EXPORT_PARAMS, FORESIGHT_PARAMS, RANKING_PARAMS, SCOPE_PARAMS, BoardOut,
                       ExposureOut, ForesightOut, RankingOut, RecurringActionOut, StatsOut)
 
@@ -207,14 +207,9 @@ def list_monthly_projects(community_id):
 @login_required
 def create_monthly_project():
     """Choose the community's 主动治理 project of a month: a topic in the courtyard, departments invited (staff)."""
-    from ..extensions import db
-    from ..places.models import Courtyard
-    from ..errors import NotFound
     from . import monthly
     body = parse_body(MonthlyProjectBody)
-    courtyard = db.session.get(Courtyard, body.courtyard_id) if 0 < body.courtyard_id < 2**63 else None
-    if courtyard is None or not permissions.can_run_monthly_projects(current_user, courtyard.building.community_id):
-        raise NotFound()
+    courtyard = monthly.staff_courtyard(current_user, body.courtyard_id)
     project = monthly.choose(current_user, courtyard, category=body.category, title=body.title, body=body.body,
                              month=body.month, department_ids=body.department_ids or [])
     return jsonify(monthly.project_json(project)), 201

@@ -134,12 +134,12 @@ def handlers_bulletin(actor, *, scope, period=None, day=None) -> dict:
     community's staff). Raises Invalid (`scope`, `period`, `day`), NotFound, Forbidden."""
     from flask_babel import lazy_gettext as _l
 
-    from ..errors import Invalid
+    from ..validation import Fields
     from . import services
-    f = {}
+    f = Fields()
     period = period or "week"
     if period not in PERIODS:
-        f["period"] = _l("Not one of the allowed values.")
+        f.add("period", _l("Not one of the allowed values."))
     today = services.today()
     if day in (None, ""):
         when = default_day(period if period in PERIODS else "week", today)
@@ -149,8 +149,7 @@ def handlers_bulletin(actor, *, scope, period=None, day=None) -> dict:
         except ValueError:
             when = None
         if when is None or not date(2000, 1, 1) <= when <= today:
-            f["day"] = _l("A day as YYYY-MM-DD, not in the future.")
-    if f:
-        raise Invalid(fields=f)
+            f.add("day", _l("A day as YYYY-MM-DD, not in the future."))
+    f.check()
     found = services.scope_of(actor, scope, staff_only=True)
     return bulletin(found, period, when)

@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..deliberation.models import Category, Topic
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..places.models import Community, Courtyard, Organization, OrgKind
 from ..validation import Fields, parse_id
-from . import permissions, rules
+from . import permissions, rules, services
 from .models import MonthlyProject
 
 TITLE_MAX, BODY_MAX, OUTCOME_MAX = 100, 4000, 2000
@@ -49,18 +49,23 @@ def _month(f: Fields, value) -> str | None:
 def _departments(f: Fields, raw) -> list[Organization]:
     if raw in (None, "", []):
         return []
-    if isinstance(raw, str):
-        raw = [p for p in raw.replace(",", " ").split() if p]
-    ids = [parse_id(v) for v in raw] if isinstance(raw, (list, tuple)) and len(raw) <= 20 else [None]
-    if None in ids:
-        f.add("department_ids", _l("Choose departments from the list."))
-        return []
+    ids = services.id_list(raw)
     found = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids),
-                                                                   Organization.kind == OrgKind.department)))
-    if len(found) != len(set(ids)):
+                                                                   Organization.kind == OrgKind.department))) if ids else []
+    if not ids or len(found) != len(ids):
         f.add("department_ids", _l("Choose departments from the list."))
         return []
     return sorted(found, key=lambda o: ids.index(o.id))
+
+
+def staff_courtyard(actor, courtyard_id) -> Courtyard:
+    """The courtyard a project is chosen in, for its community's staff; NotFound for anyone else
+    (a courtyard they may not run projects in need not exist for them)."""
+    ident = parse_id(courtyard_id)
+    courtyard = db.session.get(Courtyard, ident) if ident is not None else None
+    if courtyard is None or not permissions.can_run_monthly_projects(actor, courtyard.building.community_id):
+        raise NotFound()
+    return courtyard
 
 
 def choose(actor, courtyard: Courtyard, *, category, title, body, month=None, department_ids=()) -> MonthlyProject:
@@ -123,11 +128,16 @@ def projects_of(actor, community: Community, *, limit: int = 12) -> list[Monthly
                                    .order_by(MonthlyProject.month.desc()).limit(limit)))
 
 
-def suggested_body(courtyard_name: str, label: str, total: int) -> str:
-    """The topic's text when a hot spot is chosen: why this problem, this month."""
-    return _("主动治理 project of the month: %(label)s came up %(n)s times in %(courtyard)s in recent months. "
-             "The departments concerned are invited to answer here, and the community will report the outcome "
-             "on the notice board.", label=label, n=total, courtyard=courtyard_name)
+def suggested(courtyard: Courtyard, category: str, total: int) -> dict:
+    """The form's first values when a hot spot (a courtyard, a category, its topics) is taken up."""
+    from ..deliberation.models import CATEGORY_LABELS
+    code = category if category in {c.value for c in Category} else Category.other.value
+    label, name = str(CATEGORY_LABELS[Category(code)]), courtyard.building.name
+    return {"category": code, "month": this_month(), "department_ids": [],
+            "title": _("主动治理: %(label)s in %(courtyard)s", label=label, courtyard=name)[:TITLE_MAX],
+            "body": _("主动治理 project of the month: %(label)s came up %(n)s times in %(courtyard)s in recent months. "
+                      "The departments concerned are invited to answer here, and the community will report the "
+                      "outcome on the notice board.", label=label, n=total, courtyard=name)}
 
 
 def project_json(p: MonthlyProject) -> dict:

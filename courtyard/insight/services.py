@@ -582,7 +582,7 @@ def act_on_recurring(actor, *, topic_ids, make_task=False, title=None, assignee_
     from ..deliberation import services as topics
     from ..tasks import services as tasks
     from .models import ProactiveAction
-    ids = _id_list(topic_ids)
+    ids = id_list(topic_ids)
     if not ids:
         raise Invalid(fields={"topic_ids": _l("Choose the topics of the recurring problem.")})
     found = list(db.session.scalars(sa.select(Topic).where(Topic.id.in_(ids)).order_by(Topic.created_at, Topic.id)))
@@ -621,7 +621,9 @@ def act_on_recurring(actor, *, topic_ids, make_task=False, title=None, assignee_
     return action, topic, task
 
 
-def _id_list(raw) -> list[int]:
+def id_list(raw) -> list[int]:
+    """Ids from a form ("3, 5 8") or a JSON list, each once, in order; [] when any is not an id
+    or there are more than 200."""
     if isinstance(raw, str):
         raw = [p for p in raw.replace(",", " ").split() if p]
     if not isinstance(raw, (list, tuple)) or len(raw) > 200:

@@ -284,14 +284,8 @@ def monthly_projects(community_id):
 
 
 def _staff_courtyard(courtyard_id):
-    """The courtyard a project is chosen in, with its community: for that community's staff only."""
-    from ..extensions import db
-    from ..places.models import Courtyard
-    from ..validation import parse_id
-    ident = parse_id(courtyard_id)
-    courtyard = db.session.get(Courtyard, ident) if ident is not None else None
-    if courtyard is None or not permissions.can_run_monthly_projects(current_user, courtyard.building.community_id):
-        raise NotFound()
+    from . import monthly
+    courtyard = monthly.staff_courtyard(current_user, courtyard_id)
     return courtyard, courtyard.building.community
 
 
@@ -313,16 +307,9 @@ def _monthly_form(community, courtyard, values: dict, errors: dict, status: int 
 @login_required
 def new_monthly_project():
     """书记办公日: take up a hot spot as this month's 主动治理 project (prefilled from 未诉先办)."""
-    from ..deliberation.models import CATEGORY_LABELS, Category
     from . import monthly
     courtyard, community = _staff_courtyard(request.args.get("courtyard_id"))
-    category = request.args.get("category") if request.args.get("category") in {c.value for c in Category} else "other"
-    total = request.args.get("total", type=int) or 0
-    label = str(CATEGORY_LABELS[Category(category)])
-    values = {"category": category, "title": _("主动治理: %(label)s in %(courtyard)s", label=label,
-                                                  courtyard=courtyard.building.name)[:100],
-              "body": monthly.suggested_body(courtyard.building.name, label, total), "month": monthly.this_month(),
-              "department_ids": []}
+    values = monthly.suggested(courtyard, request.args.get("category"), request.args.get("total", type=int) or 0)
     return _monthly_form(community, courtyard, values, {})
 
 
