@@ -38,6 +38,7 @@ from ..tasks.models import Escalation, Task, TaskRating, TaskUpdate
 from ..voting import payloads as vote_payloads
 from ..voting import rules as vote_rules
 from ..voting.models import Proposal, RollEntry, Vote
+from . import scale_extras
 
 COMMUNITY_NAMES = (
     "芳古园一区社区", "芳古园二区社区", "芳城园一区社区", "芳城园二区社区", "芳城园三区社区", "芳群园一区社区",
@@ -443,10 +444,16 @@ def _seed(plan: Plan, echo) -> dict[str, int]:
     made("ballot_roll", _insert(t(RollEntry), roll))
     made("votes", _insert(t(Vote), votes))
 
+    extra_models = scale_extras.run(scale_extras.Scale(
+        rng=rng, first_day=first_day, until=until, end=end, created=created, hashed=hashed,
+        communities=communities, buildings=buildings, department_ids=department_ids, property_ids=property_ids,
+        users=users, admin_id=1, staff_of=staff_of, org_staff=org_staff, secretary_of=secretary_of,
+        people_of=people_of, members=members, topics=topics, tasks=task_rows, escalations=escalations), made)
+
     if db.session.get_bind().dialect.name == "postgresql":
         for table in (Organization, Community, Building, Courtyard, Unit, User, Membership, CommunityStaff,
                       OrganizationMember, Topic, Message, TopicInvitation, Task, Escalation, TaskUpdate, TaskRating,
-                      Proposal, RollEntry, Vote):
+                      Proposal, RollEntry, Vote, *extra_models):
             name = table.__tablename__
             db.session.execute(sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM {name}), 1))"))

@@ -37,6 +37,22 @@ def test_a_small_street_with_every_kind_of_row(app):
     Factory().community("新社区")
 
 
+def test_emergencies_with_their_timelines_and_visits(app):
+    from courtyard.emergencies.models import HouseholdFlag, Notice, NoticeStatus, NoticeUpdate, Visit
+    counts = seed_scale(PLAN, echo=lambda *_: None)
+    assert counts["notices"] >= 2 * 3 and counts["household_flags"] > 0 and counts["notice_visits"] > 0
+    for notice in db.session.scalars(sa.select(Notice)):
+        assert notice.targets and notice.updates[0].kind.value == "posted"
+        assert (notice.status == NoticeStatus.resolved) == (notice.updates[-1].kind.value == "resolved")
+        assert all(t.courtyard.building.community_id == notice.community_id for t in notice.targets)
+    flagged = set(db.session.scalars(sa.select(HouseholdFlag.unit_id)))
+    assert set(db.session.scalars(sa.select(Visit.unit_id))) <= flagged
+    # and the sequences of the new tables moved on too
+    notice = db.session.scalars(sa.select(Notice)).first()
+    db.session.add(NoticeUpdate(notice_id=notice.id, kind="update", text="再次更新", author_id=notice.created_by_id))
+    db.session.commit()
+
+
 def test_the_same_seed_gives_the_same_rows(app):
     seed_scale(PLAN, echo=lambda *_: None)
     first = snapshot()
