@@ -119,6 +119,7 @@ def topic_listing(courtyard) -> dict:
         "topics": topics, "supported": supported, "total": paging.total, "error": error,
         "status": status, "category": category, "paging": paging, "link": link,
         "statuses": [(s.value, STATUS_LABELS[s]) for s in FILTER_STATUSES],
+        "all_statuses": [(s.value, STATUS_LABELS[s]) for s in TopicStatus],
         "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
         "can_create": permissions.can_create_topic(current_user, courtyard),
         "new_url": url_for("deliberation.new_topic", courtyard_id=courtyard.id),

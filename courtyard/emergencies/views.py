@@ -30,6 +30,12 @@ STEP_LABELS = {NoticeUpdateKind.posted: _l("Posted"), NoticeUpdateKind.update: _
 
 # --- template helpers ----------------------------------------------------------------------
 
+@bp.app_template_global()
+def notice_kinds() -> list:
+    """Every kind of notice, for the labels a page gives its live cards."""
+    return list(NoticeKind)
+
+
 @bp.app_template_filter("notice_kind_label")
 def notice_kind_label(kind) -> str:
     return str(KIND_LABELS[NoticeKind(kind)])

@@ -9,6 +9,7 @@ tests/live/world.py does), so the test process never binds a second app.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from types import SimpleNamespace
 
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 def _build() -> dict:
     from courtyard import create_app
+    from courtyard.deliberation.services import create_topic
     from courtyard.emergencies import services
     from courtyard.extensions import db
 
@@ -39,10 +41,12 @@ def _build() -> dict:
         staff = make.community_staff(community, user=make.user(f"c{tag}", display_name="刘秀梅"))
         resident = make.resident(east, user=make.user(f"r{tag}", display_name="陈桂兰"))
         lead = make.building_lead(east, user=make.user(f"l{tag}", display_name="张德明"))
+        topic = create_topic(resident, east, title="楼道灯坏了", body="三楼到五楼的灯都不亮了。", category="repairs")
         unit = east.building.units[4]
         services.set_household_flags(staff, unit, kinds=["living_alone", "limited_mobility"],
                                      note="独居，84岁，家中没有电暖气")
         world = {"east_id": east.id, "west_id": west.id, "unit_id": unit.id, "unit_label": unit.label,
+                 "topic_id": topic.id,
                  "community_id": community.id,
                  **{name: {"login": u.login} for name, u in (("staff", staff), ("resident", resident), ("lead", lead))}}
         db.session.remove()
@@ -166,6 +170,52 @@ def test_the_households_page_and_the_notice_in_english(live_server, page_for):
     other.locator("button[type=submit]").click()
     lead.wait_for_url("**/households*")
     expect(lead.locator("#households li").first.locator("input[type=checkbox]").nth(1)).to_be_checked()
+    assert not report, "\n\n".join(report)
+
+
+def test_the_courtyard_home_follows_a_new_notice_a_status_and_a_new_topic(live_server, page_for):
+    """The resident keeps the courtyard's home open: the notice staff post is pinned, the topic
+    the lead moves along changes its badge, and a topic a neighbour raises is offered — live."""
+    from playwright.sync_api import expect
+    w = build_world(live_server)
+    report: list[str] = []
+    home = page_for(w.resident, f"/courtyards/{w.east_id}")
+    home.locator('body[data-live="true"]').wait_for()
+    expect(home.locator("#pinned-notices")).to_be_hidden()
+    card = home.locator(f'[data-topic-id="{w.topic_id}"] [data-role="status"]')
+    expect(card).to_have_class("badge status-open")
+
+    staff = page_for(w.staff, "/notices/new")
+    staff.locator("label.choice", has_text="停水").click()
+    staff.locator("#notice-title").fill("二次供水泵房检修，今天9点至15点停水")
+    staff.locator(f'input[name=courtyard_ids][value="{w.east_id}"]').check()
+    staff.locator("#send-notice").click()
+    staff.wait_for_url("**/notices/*")
+    expect(home.locator("#pinned-notices")).to_be_visible()
+    expect(home.locator("#pinned-notices .notice-card")).to_contain_text("二次供水泵房检修")
+    expect(home.locator("#pinned-notices .notice-card")).to_contain_text("停水")
+
+    lead = page_for(w.lead, f"/topics/{w.topic_id}")
+    lead.locator('button[aria-controls="fold-manage"]').click()
+    lead.locator(".control-buttons button[type=submit]").first.click()
+    lead.wait_for_url(f"**/topics/{w.topic_id}")
+    expect(card).not_to_have_class("badge status-open")
+    expect(card).to_have_text(lead.locator("#topic-status").inner_text())
+
+    lead.goto(f"/courtyards/{w.east_id}/topics/new")
+    lead.locator("input[name=title]").fill("单元门禁坏了")
+    lead.locator("textarea[name=body]").fill("刷卡没反应，门一直关不上。")
+    lead.locator("input[name=category][value=facilities]").check()
+    lead.locator("form.topic-form button[type=submit]").click()
+    lead.wait_for_url(re.compile(r".*/topics/\d+$"))
+    offer = home.locator("#topics-new button")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("1")
+    _accessible(home, report, f"/courtyards/{w.east_id} (live)")
+    assert home.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded so far
+    offer.click()
+    expect(home.locator(".topic-card").first).to_contain_text("单元门禁坏了")
+    expect(home.locator("#topics-new button")).to_be_hidden()
     assert not report, "\n\n".join(report)
 
 

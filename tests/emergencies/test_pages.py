@@ -68,11 +68,11 @@ def test_the_courtyard_home_pins_an_active_notice(w, open_as):
     notice = w.notice()
     home = open_as(w.resident, zh=True).text(f"/courtyards/{w.east.id}")
     assert 'id="pinned-notices"' in home and f'href="/notices/{notice.id}"' in home and "停暖" in home
-    assert 'id="pinned-notices"' not in open_as(w.third_resident).text(f"/courtyards/{w.third.id}")
+    assert 'class="notice-card' not in open_as(w.third_resident).text(f"/courtyards/{w.third.id}")
     assert 'id="households-link"' not in home
     assert 'id="households-link"' in open_as(w.lead).text(f"/courtyards/{w.east.id}")
     services.resolve_notice(w.staff, notice)
-    assert 'id="pinned-notices"' not in open_as(w.resident).text(f"/courtyards/{w.east.id}")
+    assert 'class="notice-card' not in open_as(w.resident).text(f"/courtyards/{w.east.id}")
 
 
 def test_the_board_shows_the_timeline(w, open_as):

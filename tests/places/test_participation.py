@@ -91,7 +91,7 @@ def test_cards_carry_the_voting_badge_and_the_tasks_progress(w, app):
     tasks.add_update(w.staff, task, status="in_progress")
     page = page_as(app, w.neighbour, f"/courtyards/{w.courtyard.id}")
     cards = {m.group(2): m.group(1) for m in re.finditer(
-        r'<li class="topic-card[^"]*">(.*?<span class="topic-title">(.*?)</span>.*?)</li>', page, re.S)}
+        r'<li class="topic-card[^"]*"[^>]*>(.*?<span class="topic-title">(.*?)</span>.*?)</li>', page, re.S)}
     assert '<span class="badge badge-voting">表决中</span>' in cards["楼顶漏雨"]
     assert "表决中" not in cards["垃圾桶满了"]
     assert "任务：办理中 · 北京方庄物业管理有限责任公司" in cards["垃圾桶满了"]
