@@ -46,6 +46,7 @@ _PROPOSAL = "id topic_id courtyard_id title status rule secret quorum opened_at 
 _TASK = "id topic_id courtyard_id title category status assignee_org_id due_at overdue escalation_level seq"
 _NOTIFICATION = "id kind text url topic_id created_at read count"
 _NOTICE = "id community_id kind title body status started_at expected_end_at resolved_at courtyard_ids updates"
+_PROJECT = "id title status owner_org budget progress milestones links courtyard_ids updates seq updated_at"
 
 CATALOGUE: dict[str, Fact] = {
     "message.posted": _fact(rooms.TOPIC, _MESSAGE, "a message of the topic, as GET /topics/<id>/messages"),
@@ -61,6 +62,8 @@ CATALOGUE: dict[str, Fact] = {
     "notification.created": _fact(rooms.USER, _NOTIFICATION, "a notification for one person (new or coalesced)"),
     "notice.updated": _fact(rooms.COURTYARD, _NOTICE, "an emergency notice was posted, updated or resolved "
                             "(courtyard/emergencies): the notice with its whole timeline"),
+    "project.updated": _fact((rooms.COURTYARD, rooms.ORG), _PROJECT, "a project of the pool was created, moved on "
+                             "or relinked (courtyard/projects): to its linked courtyards and its owner department"),
     "typing": _fact(rooms.TOPIC, "topic_id user", "someone is typing (to the room but the typist)",
                     stored=False),
 }

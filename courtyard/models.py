@@ -10,3 +10,4 @@ from .tasks.models import *  # noqa: F401,F403
 from .insight.models import *  # noqa: F401,F403
 from .search.models import *  # noqa: F401,F403
 from .emergencies.models import *  # noqa: F401,F403
+from .projects.models import *  # noqa: F401,F403

@@ -203,6 +203,26 @@ sender: the Visit (flushed); actor: who visited; notice: the Notice; created: Fa
 earlier visit was replaced.""")
 
 
+# --- the project pool ------------------------------------------------------------------------
+
+project_created = _signal("project-created", """A street administrator took a problem into the project pool (民生项目池).
+
+sender: the Project (flushed, its milestones and first timeline entry with it); actor: who
+created it; links: the ProjectLinks it was created with (an escalated task, a topic), perhaps none.""")
+
+project_changed = _signal("project-changed", """A project moved on: its status changed, progress was posted, a milestone
+was added or reached, or its details were edited.
+
+sender: the Project; actor: who did it; what: "status", "progress", "milestone" or "edited";
+update: the new ProjectUpdate of its timeline, or None (edited, a milestone added);
+before: for "status" the old status code, for "edited" the changed fields' old values (a dict).""")
+
+project_linked = _signal("project-linked", """A topic or task was linked to a project, its link confirmed, or the link removed.
+
+sender: the Project; actor: who did it; link: the ProjectLink; change: "proposed" (by
+community staff, waiting for the street), "linked" (confirmed at once), "confirmed" or "removed".""")
+
+
 def catalogue() -> dict[str, str]:
     """Every signal's name and its docstring, for docs and tests."""
     return {name: s.__doc__ or "" for name, s in sorted(_signals.items())}

@@ -183,6 +183,31 @@ def _visit_recorded(visit, *, actor, notice, created, **_):
            data={"unit_id": visit.unit_id, "outcome": visit.outcome.value, "again": not created})
 
 
+# --- the project pool (民生项目池) -------------------------------------------------------------
+
+def _project_created(project, *, actor, links, **_):
+    record(actor_id=actor.id, action="project.created", subject_type="project", subject_id=project.id,
+           data={"title": project.title, "owner_org_id": project.owner_org_id,
+                 "budget_amount": str(project.budget_amount), "budget_source": project.budget_source.value,
+                 "topic_ids": [link.topic_id for link in links], "task_ids": [link.task_id for link in links if link.task_id]})
+
+
+def _project_changed(project, *, actor, what, update, before, **_):
+    data = {"what": what}
+    if what == "status":
+        data.update({"from": before, "to": project.status.value})
+    elif what == "edited":
+        data["before"] = before
+    if update is not None:
+        data["update_id"] = update.id
+    record(actor_id=actor.id, action=f"project.{what}", subject_type="project", subject_id=project.id, data=data)
+
+
+def _project_linked(project, *, actor, link, change, **_):
+    record(actor_id=actor.id, action=f"project.link_{change}", subject_type="project", subject_id=project.id,
+           courtyard_id=link.courtyard_id, data={"topic_id": link.topic_id, "task_id": link.task_id})
+
+
 RECEIVERS = {
     signals.courtyard_role_set: _courtyard_role_set,
     signals.organization_staff_added: _organization_staff_added,
@@ -209,6 +234,9 @@ RECEIVERS = {
     signals.notice_resolved: _notice_resolved,
     signals.household_flags_set: _household_flags_set,
     signals.visit_recorded: _visit_recorded,
+    signals.project_created: _project_created,
+    signals.project_changed: _project_changed,
+    signals.project_linked: _project_linked,
 }
 
 

@@ -46,11 +46,21 @@ ACTIONS = {
     "notice.resolved": _l("Emergency notice resolved"),
     "notice.visit_recorded": _l("Household visited (敲门)"),
     "household.flags_set": _l("Household flags changed"),
+    "project.created": _l("Project taken into the pool"),
+    "project.status": _l("Project status changed"),
+    "project.progress": _l("Project progress posted"),
+    "project.milestone": _l("Project milestone"),
+    "project.edited": _l("Project details changed"),
+    "project.link_linked": _l("Linked to a project"),
+    "project.link_proposed": _l("Link to a project proposed"),
+    "project.link_confirmed": _l("Link to a project confirmed"),
+    "project.link_removed": _l("Link to a project removed"),
 }
 SUBJECTS = {
     "task": _l("Task"), "topic": _l("Topic"), "proposal": _l("Proposal"), "membership": _l("Membership"),
     "organization": _l("Organization"), "community": _l("Community"), "user": _l("Account"),
     "street": _l("The street"), "notice": _l("Emergency notice"), "unit": _l("Flat"),
+    "project": _l("Project"),
 }
 ROLES = {Role.resident.value: _l("Resident"), Role.building_lead.value: _l("Building lead"),
          Role.secretary.value: _l("Secretary")}

@@ -18,7 +18,7 @@
   var Courtyard = (window.Courtyard = window.Courtyard || {});
   var FACTS = ["message.posted", "message.hidden", "vote.tallied", "proposal.decided", "topic.created",
                "topic.updated", "task.updated", "presence.changed", "notification.created", "typing",
-               "notice.updated"];
+               "notice.updated", "project.updated"];
   var ACK_TIMEOUT = 15000;
   var TYPING_EVERY = 3000;
   var PAGE = 500;

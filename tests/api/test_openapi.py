@@ -810,8 +810,54 @@ def test_emergencies_answer_as_documented(as_, street, conform):
     covered(conform, EMERGENCIES)
 
 
+PROJECTS = ["get /projects", "post /projects", "get /projects/{project_id}", "patch /projects/{project_id}",
+            "post /projects/{project_id}/updates", "post /projects/{project_id}/milestones",
+            "patch /projects/{project_id}/milestones/{milestone_id}", "post /projects/{project_id}/links",
+            "patch /projects/{project_id}/links/{link_id}", "delete /projects/{project_id}/links/{link_id}"]
+
+
+def test_projects_answer_as_documented(as_, street, conform):
+    admin, staff, dept = as_(street.admin), as_(street.staff), as_(street.dept_staff)
+    author = as_(street.author)
+    topic = street.topic()
+    other = street.topic(title="院里没有充电桩", category="facilities", author=street.neighbour)
+    body = {"title": "老旧小区电动车集中充电棚改造", "owner_org_id": street.department.id, "budget_amount": "480000",
+            "budget_source": "street_fund", "budget_note": "街道民生资金", "topic_id": topic.id,
+            "milestones": [{"title": "居民议事确定选址"}, {"title": "施工进场", "due_on": "2027-03-01"}]}
+    assert staff.post("/projects", body).status_code == 403
+    assert admin.post("/projects", {**body, "budget_amount": -1}).status_code == 422
+    created = admin.post("/projects", body)
+    assert created.status_code == 201
+    pid = created.get_json()["id"]
+    milestone = created.get_json()["milestones"][0]["id"]
+    assert author.get("/projects").get_json()["total"] == 1
+    assert author.get("/projects?status=x").status_code == 422
+    assert author.get(f"/projects/{pid}").status_code == 200
+    assert as_(street.stranger).get(f"/projects/{pid}").status_code == 404
+    assert dept.patch(f"/projects/{pid}", {"status": "approved"}).status_code == 403
+    assert admin.patch(f"/projects/{pid}", {"status": "approved", "budget_note": "区财政配套"}).status_code == 200
+    assert admin.patch(f"/projects/{pid}", {"status": "completed"}).status_code == 409
+    assert admin.patch(f"/projects/{pid}", {}).status_code == 422
+    assert dept.post(f"/projects/{pid}/updates", {"text": "材料已进场"}).status_code == 201
+    assert author.post(f"/projects/{pid}/updates", {"text": "x"}).status_code == 403
+    assert dept.post(f"/projects/{pid}/milestones", {"title": "竣工验收"}).status_code == 201
+    assert dept.post(f"/projects/{pid}/milestones", {"title": ""}).status_code == 422
+    assert dept.patch(f"/projects/{pid}/milestones/{milestone}", {"done": True}).status_code == 200
+    assert dept.patch(f"/projects/{pid}/milestones/{milestone}", {"done": True}).status_code == 409
+    link = staff.post(f"/projects/{pid}/links", {"topic_id": other.id})
+    assert link.status_code == 201 and link.get_json()["confirmed"] is False
+    assert staff.post(f"/projects/{pid}/links", {}).status_code == 422
+    lid = link.get_json()["id"]
+    assert staff.patch(f"/projects/{pid}/links/{lid}", {"confirmed": True}).status_code == 403
+    assert admin.patch(f"/projects/{pid}/links/{lid}", {"confirmed": True}).get_json()["confirmed"] is True
+    assert admin.patch(f"/projects/{pid}/links/{lid}", {"confirmed": True}).status_code == 409
+    assert staff.delete(f"/projects/{pid}/links/{lid}").status_code == 403
+    assert admin.delete(f"/projects/{pid}/links/{lid}").status_code == 200
+    covered(conform, PROJECTS)
+
+
 def test_the_conformance_tests_call_every_route(document):
     tested = {tuple(r.split(" ", 1)) for r in PLACES + DELIBERATION + MODERATION + NOTIFICATIONS + VOTING + TASKS
-              + INSIGHT + SEARCH + EMERGENCIES}
+              + INSIGHT + SEARCH + EMERGENCIES + PROJECTS}
     every = {(method, path.removeprefix("/api/v1")) for method, path, _op in operations(document)}
     assert sorted(every - tested) == []
