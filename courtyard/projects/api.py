@@ -1,6 +1,7 @@
 """JSON routes: the project pool (民生项目池) — projects, their milestones, progress and links."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import jsonify
@@ -13,7 +14,7 @@ from ..errors import Invalid
 from . import payloads, services
 from .schemas import PROJECT_PARAMS, LinkOut, ProjectOut
 
-Amount = str | int | float | None
+Amount = Decimal | None  # a number or decimal text; the service checks its range
 
 
 class MilestoneIn(Body):

@@ -27,6 +27,7 @@ from .tasks import seed_tasks
 from .voting import seed_ballots
 from .emergencies import seed_emergencies
 from .monthly import seed_monthly
+from .projects import seed_projects
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -159,7 +160,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_monthly, seed_emergencies]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_monthly, seed_emergencies, seed_projects]
 
 
 def seed_demo() -> str:
