@@ -25,7 +25,7 @@
           if (!node || !current || seqOf(current) > seqOf(node)) return;
           var changed = node.getAttribute("data-status") !== current.getAttribute("data-status");
           current.replaceWith(node);
-          if (changed && notice) notice.hidden = false;
+          if (changed && notice && document.getElementById("work")) notice.hidden = false;  // buttons may be stale
         })
         .catch(function () {});
     }
@@ -37,6 +37,7 @@
     });
     var wasConnected = false;
     rt.on("connection", function (state) {
+      page.setAttribute("data-live", state.connected ? "true" : "false");
       if (state.connected && wasConnected === "lost") refresh();
       wasConnected = state.connected ? true : (wasConnected ? "lost" : false);
     });

@@ -53,6 +53,32 @@ def test_emergencies_with_their_timelines_and_visits(app):
     db.session.commit()
 
 
+def test_the_project_pool_with_milestones_links_and_the_dashboard_counts(app):
+    from courtyard.projects import services as projects
+    from courtyard.projects.models import Project, ProjectLink, ProjectStatus, ProjectUpdate
+    from courtyard.tasks.models import Task
+    counts = seed_scale(PLAN, echo=lambda *_: None)
+    assert counts["projects"] == 3 and counts["project_milestones"] > 0 and counts["project_links"] >= 3
+    for project in db.session.scalars(sa.select(Project)):
+        assert project.links and project.updates[0].kind.value == "created" and project.budget_amount >= 0
+        assert project.owner_org.kind.value == "department"
+        done = [m for m in project.milestones if m.done_at is not None]
+        if project.status == ProjectStatus.completed:
+            assert len(done) == len(project.milestones) and project.completed_at is not None
+        communities = {link.courtyard.building.community_id for link in project.links}
+        assert len(communities) == 1  # linked within the community of the problem
+        for link in project.links:
+            assert link.topic.courtyard_id == link.courtyard_id and link.confirmed_at is not None
+            if link.task_id:
+                assert db.session.get(Task, link.task_id).topic_id == link.topic_id
+    figures = projects.figures()
+    assert figures["projects"] == 3 and figures["budget"] > 0
+    assert 0 <= figures["solved"] <= db.session.scalar(sa.select(sa.func.count(sa.distinct(ProjectLink.topic_id))))
+    # the sequences moved on
+    project = db.session.scalars(sa.select(Project)).first()
+    db.session.add(ProjectUpdate(project_id=project.id, kind="progress", text="再次更新", author_id=project.created_by_id))
+    db.session.commit()
+
 def test_the_same_seed_gives_the_same_rows(app):
     seed_scale(PLAN, echo=lambda *_: None)
     first = snapshot()
