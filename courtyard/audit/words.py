@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..deliberation.models import CATEGORY_LABELS, STATUS_LABELS as TOPIC_STATUS, Category, TopicStatus
 from ..places.models import Role
+from ..projects.models import STATUS_LABELS as PROJECT_STATUS
 from ..tasks.models import TaskStatus
 from ..tasks.payloads import LEVEL_LABELS, STATUS_LABELS as TASK_STATUS
 from ..voting.forms import CHOICE_LABELS, RULE_LABELS
@@ -99,6 +100,8 @@ def _statuses(subject_type: str) -> dict:
         return {s.value: label for s, label in TOPIC_STATUS.items() if isinstance(s, TopicStatus)}
     if subject_type == "membership":
         return MEMBERSHIP_STATUS
+    if subject_type == "project":
+        return {s.value: label for s, label in PROJECT_STATUS.items()}
     return PROPOSAL_STATUS
 
 

@@ -454,6 +454,16 @@ def set_status(actor, project: Project, *, status, note=None) -> ProjectUpdate:
     return update
 
 
+def move_allowed(actor, project: Project, status) -> bool:
+    """Whether set_status(actor, project, status=status) would make the move (a PATCH that also edits
+    asks first, so that a refused move leaves the details as they were)."""
+    try:
+        to = ProjectStatus(status)
+    except (ValueError, TypeError):
+        return False
+    return rules.can_move(project.status.value, to.value) and permissions.can_move(actor, project, to.value)
+
+
 def _status_word(status: ProjectStatus) -> str:
     from .models import STATUS_LABELS
     return str(STATUS_LABELS[status])

@@ -61,3 +61,14 @@ def test_malformed_json_and_wrong_people(w, as_, api):
     assert_error(admin.delete(f"/projects/{pid}/links/999999"), 404)
     assert_error(admin.get("/projects/999999"), 404)
     assert_error(admin.patch(f"/projects/{pid}", {"status": "completed"}), 409)
+
+
+def test_a_patch_whose_move_is_refused_changes_nothing(w, as_):
+    pid = w.project().id
+    admin = as_(w.admin)
+    assert_error(admin.patch(f"/projects/{pid}", {"title": "新名字", "status": "completed"}), 409)
+    assert_error(admin.patch(f"/projects/{pid}", {"title": "新名字", "status": "nope"}), 422, "status")
+    assert_error(as_(w.dept_staff).patch(f"/projects/{pid}", {"title": "新名字", "status": "approved"}), 403)
+    assert admin.get(f"/projects/{pid}").get_json()["title"] == "老旧小区电动车集中充电棚改造"
+    r = admin.patch(f"/projects/{pid}", {"title": "新名字", "status": "approved", "note": "批复"})
+    assert r.status_code == 200 and r.get_json()["title"] == "新名字" and r.get_json()["status"] == "approved"

@@ -104,3 +104,16 @@ def test_the_pool_lists_and_filters_for_staff(w, open_as):
     open_as(w.staff).text(f"/projects/{a.id}/edit", status=403)
     dash = admin.text("/insight?scope=street")
     assert 'id="pool-figures"' in dash and 'href="/projects?status=completed"' in dash
+
+
+def test_the_audit_log_reads_the_pool_acts_in_words(w, open_as):
+    project = w.project()
+    services.set_status(w.admin, project, status="approved", note="批复")
+    services.edit_project(w.admin, project, budget_amount="500000")
+    link = services.add_link(w.staff, project, topic_id=w.west_topic.id)
+    services.confirm_link(w.admin, project, link.id)
+    page = open_as(w.admin).text("/audit")
+    assert "Project taken into the pool" in page and "Project status changed" in page
+    assert "Link to a project proposed" in page and "Project details changed" in page
+    zh = open_as(w.admin, zh=True).text("/audit")
+    assert "项目纳入民生项目池" in zh and "状态：已提出 → 已立项" in zh
