@@ -13,7 +13,7 @@ from .models import BudgetSource, ProjectStatus, ProjectUpdateKind
 PROJECT_PARAMS = {"status": ProjectStatus, "org_id": int, "community_id": int}
 
 
-class OrgRef(Out):
+class OwnerOut(Out):
     id: int
     name: str
 
@@ -67,7 +67,7 @@ class ProjectOut(Out):
     title: str
     summary: str
     status: ProjectStatus = Field(description="proposed → approved → in_progress → completed; or cancelled")
-    owner_org: OrgRef = Field(description="The department that leads the project")
+    owner_org: OwnerOut = Field(description="The department that leads the project")
     budget: BudgetOut
     progress: ProgressOut
     milestones: list[MilestoneOut]

@@ -15,7 +15,9 @@ from flask_login import current_user, login_required
 from ..errors import DomainError, Forbidden, Invalid
 from ..extensions import db
 from ..pagination import page_of
+from ..places import services as places
 from ..places.models import Community
+from ..tasks.models import Task
 from . import permissions, rules, services
 from .models import SOURCE_LABELS, STATUS_LABELS, BudgetSource, ProjectStatus, ProjectUpdateKind
 
@@ -47,6 +49,12 @@ def wan(amount) -> str:
 def project_nav() -> bool:
     """Whether the layout offers the pool (民生项目) in the menu."""
     return current_user.is_authenticated and permissions.can_use_pool(current_user)
+
+
+@bp.app_template_global()
+def can_create_projects() -> bool:
+    """Whether the current user may take a problem into the pool (the escalations inbox asks it)."""
+    return current_user.is_authenticated and permissions.can_create_project(current_user)
 
 
 def _progress(project) -> dict:
@@ -129,7 +137,14 @@ def new():
         raise Forbidden()
     values = {"budget_source": BudgetSource.street_fund.value}
     if request.args.get("task_id"):
-        values.update(services.task_prefill(current_user, request.args.get("task_id")))
+        prefill = services.task_prefill(current_user, request.args.get("task_id"))
+        if not prefill:  # already part of a project (or not one to take): go there instead
+            task = places.find(Task, request.args.get("task_id"))
+            existing = services.projects_of_task(current_user, task) if task is not None else []
+            if existing:
+                flash(_("This task is part of a project already."), "info")
+                return redirect(url_for("projects.project", project_id=existing[0].id))
+        values.update(prefill)
     elif request.args.get("topic_id"):
         values["topic_id"] = request.args.get("topic_id")
     return _form("projects/new.html", values=values)

@@ -117,3 +117,13 @@ def test_the_audit_log_reads_the_pool_acts_in_words(w, open_as):
     assert "Link to a project proposed" in page and "Project details changed" in page
     zh = open_as(w.admin, zh=True).text("/audit")
     assert "项目纳入民生项目池" in zh and "状态：已提出 → 已立项" in zh
+
+
+def test_the_escalations_inbox_offers_the_pool_for_a_task_whistled_up_to_the_street(w, open_as):
+    admin = open_as(w.admin)
+    inbox = admin.text("/escalations?scope=all")
+    assert inbox.count(f'href="/projects/new?task_id={w.task.id}"') == 1  # on the level-2 card only
+    assert "/projects/new" not in open_as(w.staff).text("/escalations?scope=all")
+    project = w.project()
+    r = admin.get(f"/projects/new?task_id={w.task.id}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/projects/{project.id}")
