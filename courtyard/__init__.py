@@ -183,7 +183,7 @@ def _init_errors(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from . import api, audit, cli, emergencies, insight, notifications, projects, realtime, search, tasks, voting
+    from . import api, audit, cli, districts, emergencies, insight, notifications, projects, realtime, search, tasks, voting
     from .accounts.views import bp as accounts_bp
     from .audit import listeners as audit_listeners
     from .deliberation import listeners as deliberation_listeners
@@ -200,6 +200,7 @@ def _init_blueprints(app: Flask) -> None:
     deliberation_listeners.connect()
     search.init_app(app)  # the index's listeners, /search and its JSON routes (before the API blueprint)
     emergencies.init_app(app)
+    districts.init_app(app)
     projects.init_app(app)  # the pool's pages and template globals
     api.init_app(app)
     app.register_blueprint(web_bp)

@@ -48,6 +48,10 @@ _NOTIFICATION = "id kind text url topic_id created_at read count"
 _NOTICE = "id community_id kind title body status started_at expected_end_at resolved_at courtyard_ids updates"
 _PROJECT = "id title status owner_org budget progress milestones links courtyard_ids updates seq updated_at"
 
+_THREAD = "id district_id title body category status author community_id source_topic post_count created_at " \
+          "last_activity_at resolved_at"
+_POST = "id thread_id district_id author body created_at"
+
 CATALOGUE: dict[str, Fact] = {
     "message.posted": _fact(rooms.TOPIC, _MESSAGE, "a message of the topic, as GET /topics/<id>/messages"),
     "message.hidden": _fact(rooms.TOPIC, "topic_id message_id", "a moderator hid a message"),
@@ -62,6 +66,11 @@ CATALOGUE: dict[str, Fact] = {
     "notification.created": _fact(rooms.USER, _NOTIFICATION, "a notification for one person (new or coalesced)"),
     "notice.updated": _fact(rooms.COURTYARD, _NOTICE, "an emergency notice was posted, updated or resolved "
                             "(courtyard/emergencies): the notice with its whole timeline"),
+    "district.thread_created": _fact(rooms.DISTRICT, _THREAD, "a thread was started in a district courtyard, "
+                                     "or a community's topic raised to it (courtyard/districts)"),
+    "district.thread_updated": _fact(rooms.DISTRICT, _THREAD, "a district thread was resolved or reopened, "
+                                     "or got a post (its counts)"),
+    "district.posted": _fact(rooms.DISTRICT, _POST, "a post in a district thread, as GET /district-threads/<id>/posts"),
     "project.updated": _fact((rooms.COURTYARD, rooms.ORG), _PROJECT, "a project of the pool was created, moved on "
                              "or relinked (courtyard/projects): to its linked courtyards and its owner department"),
     "typing": _fact(rooms.TOPIC, "topic_id user", "someone is typing (to the room but the typist)",

@@ -11,3 +11,4 @@ from .insight.models import *  # noqa: F401,F403
 from .search.models import *  # noqa: F401,F403
 from .emergencies.models import *  # noqa: F401,F403
 from .projects.models import *  # noqa: F401,F403
+from .districts.models import *  # noqa: F401,F403

@@ -21,7 +21,9 @@ Who listens (connected by create_app, through each listener module's `connect()`
 - courtyard/deliberation/listeners.py: a topic's status follows its ballots and tasks (lifecycle.py);
 - courtyard/search/listeners.py: a topic or message raised is added to the search index;
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
-(courtyard/emergencies sends the notice-* signals; the audit log and notifications hear them.)
+(courtyard/emergencies sends the notice-* signals; the audit log and notifications hear them.
+courtyard/districts sends district-saved, community-district-set, district-staff-changed,
+topic-raised-to-district and experience-case-changed; the audit log hears them.)
 Nothing else may import courtyard.notifications (import-linter, .importlinter).
 """
 from __future__ import annotations
@@ -201,6 +203,34 @@ visit_recorded = _signal("visit-recorded", """A flat of an emergency notice's ch
 
 sender: the Visit (flushed); actor: who visited; notice: the Notice; created: False when an
 earlier visit was replaced.""")
+
+
+# --- districts (片区) ------------------------------------------------------------------------
+
+district_saved = _signal("district-saved", """A street administrator created a district (片区) or changed its name or station.
+
+sender: the District (flushed); actor: who did it; created: True for a new district;
+before: its name before (None when created).""")
+
+community_district_set = _signal("community-district-set", """A community was put into a district, moved to another, or taken out of one.
+
+sender: the Community (its district_id already changed); actor: who did it; before: the
+district id before (None for none).""")
+
+district_staff_changed = _signal("district-staff-changed", """Someone joined or left the staff of a district's 片区治理服务站.
+
+sender: the District; actor: who appointed or removed them; user_id: the person; added: True
+when appointed, False when removed.""")
+
+topic_raised_to_district = _signal("topic-raised-to-district", """A community topic was raised to its district (吹哨 to the 片区): a district thread now carries it.
+
+sender: the Topic; actor: the secretary or community staff who raised it; thread: the new
+DistrictThread (flushed); reason: the text they gave.""")
+
+experience_case_changed = _signal("experience-case-changed", """A solved topic or district thread was marked as an experience case (经验案例), or its mark removed.
+
+sender: the ExperienceCase (flushed; when removed, deleted after the receivers ran); actor:
+who marked or removed it; added: True when marked.""")
 
 
 # --- the project pool ------------------------------------------------------------------------

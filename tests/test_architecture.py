@@ -29,7 +29,7 @@ def test_the_browser_listens_to_exactly_the_catalogued_facts():
 
 def test_every_fact_says_where_it_goes_and_what_it_carries():
     for name, fact in events.CATALOGUE.items():
-        assert fact.rooms and set(fact.rooms) <= {rooms.TOPIC, rooms.COURTYARD, rooms.ORG, rooms.USER}, name
+        assert fact.rooms and set(fact.rooms) <= {rooms.TOPIC, rooms.COURTYARD, rooms.ORG, rooms.USER, rooms.DISTRICT}, name
         assert fact.fields and fact.about, name
     assert {"typing", "presence.changed", "vote.tallied"} == {
         n for n, f in events.CATALOGUE.items() if not f.stored}

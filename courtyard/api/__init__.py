@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     from ..tasks import api as _tasks  # noqa: F401
     from ..insight import api as _insight  # noqa: F401
     from ..emergencies import api as _emergencies  # noqa: F401
+    from ..districts import api as _districts  # noqa: F401
     from ..projects import api as _projects  # noqa: F401
     from . import openapi  # noqa: F401
 

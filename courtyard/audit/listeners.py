@@ -208,6 +208,34 @@ def _project_linked(project, *, actor, link, change, **_):
            courtyard_id=link.courtyard_id, data={"topic_id": link.topic_id, "task_id": link.task_id})
 
 
+# --- districts (片区) ------------------------------------------------------------------------
+
+def _district_saved(district, *, actor, created, before, **_):
+    record(actor_id=actor.id, action="district.created" if created else "district.changed", subject_type="district",
+           subject_id=district.id, data={"name": district.name, "before": before})
+
+
+def _community_district_set(community, *, actor, before, **_):
+    record(actor_id=actor.id, action="district.community_set", subject_type="community", subject_id=community.id,
+           data={"district_id": community.district_id, "before": before})
+
+
+def _district_staff_changed(district, *, actor, user_id, added, **_):
+    record(actor_id=actor.id, action="role.district_staff" if added else "role.district_staff_removed",
+           subject_type="district", subject_id=district.id, data={"user_id": user_id})
+
+
+def _topic_raised_to_district(topic, *, actor, thread, **_):
+    record(actor_id=actor.id, action="topic.raised_to_district", subject_type="topic", subject_id=topic.id,
+           courtyard_id=topic.courtyard_id, data={"district_id": thread.district_id, "thread_id": thread.id})
+
+
+def _experience_case_changed(case, *, actor, added, **_):
+    record(actor_id=actor.id, action="district.case_marked" if added else "district.case_removed",
+           subject_type="district", subject_id=case.district_id,
+           data={"case_id": case.id, "topic_id": case.topic_id, "thread_id": case.thread_id})
+
+
 RECEIVERS = {
     signals.courtyard_role_set: _courtyard_role_set,
     signals.organization_staff_added: _organization_staff_added,
@@ -237,6 +265,11 @@ RECEIVERS = {
     signals.project_created: _project_created,
     signals.project_changed: _project_changed,
     signals.project_linked: _project_linked,
+    signals.district_saved: _district_saved,
+    signals.community_district_set: _community_district_set,
+    signals.district_staff_changed: _district_staff_changed,
+    signals.topic_raised_to_district: _topic_raised_to_district,
+    signals.experience_case_changed: _experience_case_changed,
 }
 
 

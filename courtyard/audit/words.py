@@ -56,12 +56,21 @@ ACTIONS = {
     "project.link_proposed": _l("Link to a project proposed"),
     "project.link_confirmed": _l("Link to a project confirmed"),
     "project.link_removed": _l("Link to a project removed"),
+    "district.created": _l("District created"),
+    "district.changed": _l("District changed"),
+    "district.community_set": _l("Community put into a district"),
+    "role.district_staff": _l("Added to a district's staff"),
+    "role.district_staff_removed": _l("Removed from a district's staff"),
+    "topic.raised_to_district": _l("Topic raised to its district"),
+    "district.case_marked": _l("Experience case marked"),
+    "district.case_removed": _l("Experience case removed"),
 }
 SUBJECTS = {
     "task": _l("Task"), "topic": _l("Topic"), "proposal": _l("Proposal"), "membership": _l("Membership"),
     "organization": _l("Organization"), "community": _l("Community"), "user": _l("Account"),
     "street": _l("The street"), "notice": _l("Emergency notice"), "unit": _l("Flat"),
     "project": _l("Project"),
+    "district": _l("District"),
 }
 ROLES = {Role.resident.value: _l("Resident"), Role.building_lead.value: _l("Building lead"),
          Role.secretary.value: _l("Secretary")}

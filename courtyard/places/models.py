@@ -30,15 +30,31 @@ class MembershipStatus(str, enum.Enum):
     removed = "removed"
 
 
+class District(db.Model):
+    """A 片区 between the street and its communities, with its 片区治理服务站 (courtyard/districts)."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    station_name: Mapped[str | None] = mapped_column(sa.String(100))
+    station_address: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = created_at_column()
+
+    communities: Mapped[list[Community]] = relationship(back_populates="district", order_by="Community.id")
+
+
 class Community(db.Model):
     __tablename__ = "communities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     created_at: Mapped[datetime] = created_at_column()
 
     buildings: Mapped[list[Building]] = relationship(back_populates="community",
                                                      order_by="Building.id")
+    district: Mapped[District | None] = relationship(back_populates="communities")
 
 
 class Organization(db.Model):

@@ -102,7 +102,7 @@ class _NoWebSocketCompression:
 
 
 def init_app(app: Flask) -> None:
-    from . import commands, revocation, topics, voting  # noqa: F401  (the commands and the listener)
+    from . import commands, districts, revocation, topics, voting  # noqa: F401  (the commands and the listener)
 
     app.wsgi_app = _NoWebSocketCompression(app.wsgi_app)  # outside Flask-SocketIO's middleware
 

@@ -7,6 +7,8 @@
    Courtyard.realtime.postMessage(id, body, clientId) → Promise of the ack ({ok, message} or {ok:false, error})
    Courtyard.realtime.typing(id)               throttled; no ack
    Courtyard.realtime.newClientId()            a fresh id for an idempotent post
+   Courtyard.realtime.joinDistrict(id)         → Promise of the ack; re-joined after every reconnect
+   Courtyard.realtime.postDistrict(threadId, body) → Promise of the ack ({ok, post} or {ok:false, error})
 
    "message.posted" reaches page handlers exactly once per message and in ascending id order
    per topic: joined topics are re-joined after every reconnect with `after` = the last id
@@ -18,6 +20,7 @@
   var Courtyard = (window.Courtyard = window.Courtyard || {});
   var FACTS = ["message.posted", "message.hidden", "vote.tallied", "proposal.decided", "topic.created",
                "topic.updated", "task.updated", "presence.changed", "notification.created", "typing",
+               "district.thread_created", "district.thread_updated", "district.posted",
                "notice.updated", "project.updated"];
   var ACK_TIMEOUT = 15000;
   var TYPING_EVERY = 3000;
@@ -25,6 +28,7 @@
 
   var handlers = {};
   var topics = {};   // id → {lastId, gen, joined, joining, buffer: [], waiters: []}
+  var districts = {};  // id → true: district rooms to be in (joined again after a reconnect)
   var socket = null;
   var ended = false;
   var lastTyping = {};
@@ -113,6 +117,7 @@
     socket.on("connect", function () {
       dispatch("connection", { connected: true });
       Object.keys(topics).forEach(function (id) { join(Number(id)); });
+      Object.keys(districts).forEach(function (id) { emit("join_district", { district_id: Number(id) }); });
     });
     socket.on("disconnect", function (reason) {
       Object.keys(topics).forEach(function (id) { topics[id].joined = false; });
@@ -169,6 +174,19 @@
     },
     postMessage: function (topicId, body, clientId) {
       return emit("post_message", { topic_id: Number(topicId), body: body, client_id: clientId });
+    },
+    joinDistrict: function (districtId) {
+      districtId = Number(districtId);
+      districts[districtId] = true;
+      if (!connect()) return Promise.resolve(failure("offline", ""));
+      if (socket.connected) return emit("join_district", { district_id: districtId });
+      // Not connected yet: answer with a join once it is (the "connect" handler joins it too: harmless).
+      return new Promise(function (resolve) {
+        socket.once("connect", function () { emit("join_district", { district_id: districtId }).then(resolve); });
+      });
+    },
+    postDistrict: function (threadId, body) {
+      return emit("post_district", { thread_id: Number(threadId), body: body });
     },
     typing: function (topicId) {
       var now = Date.now();

@@ -856,8 +856,80 @@ def test_projects_answer_as_documented(as_, street, conform):
     covered(conform, PROJECTS)
 
 
+DISTRICTS = ["get /districts", "post /districts", "get /districts/{district_id}", "patch /districts/{district_id}",
+             "post /districts/{district_id}/communities", "delete /districts/{district_id}/communities/{community_id}",
+             "post /districts/{district_id}/staff", "delete /districts/{district_id}/staff/{user_id}",
+             "get /districts/{district_id}/threads", "post /districts/{district_id}/threads",
+             "get /districts/threads/{thread_id}", "patch /districts/threads/{thread_id}",
+             "get /districts/threads/{thread_id}/posts", "post /districts/threads/{thread_id}/posts",
+             "post /topics/{topic_id}/raise-to-district", "get /districts/cases", "post /districts/cases",
+             "get /districts/cases/{case_id}", "delete /districts/cases/{case_id}"]
+
+
+def test_districts_answer_as_documented(as_, street, conform, make):
+    admin, staff, secretary, author = as_(street.admin), as_(street.staff), as_(street.secretary), as_(street.author)
+    cid = street.community.id
+    created = admin.post("/districts", {"name": "芳古片区", "station_name": "芳古片区治理服务站"})
+    assert created.status_code == 201
+    did = created.get_json()["id"]
+    assert admin.post("/districts", {"name": "芳古片区"}).status_code == 422
+    assert staff.post("/districts", {"name": "芳城片区"}).status_code == 403
+    assert admin.patch(f"/districts/{did}", {"name": "芳古片区", "station_address": "芳古园一区 10 号"}).status_code == 200
+    assert admin.post(f"/districts/{did}/communities", {"community_id": cid}).status_code == 200
+    assert admin.post(f"/districts/{did}/communities", {}).status_code == 422
+    other = make.community()
+    assert admin.post(f"/districts/{did}/communities", {"community_id": other.id}).status_code == 200
+    assert admin.delete(f"/districts/{did}/communities/{other.id}").status_code == 204
+    district_staff = make.user("district_staff")
+    assert admin.post(f"/districts/{did}/staff", {"user_id": district_staff.id}).status_code == 201
+    assert admin.post(f"/districts/{did}/staff", {"user_id": district_staff.id}).status_code == 200
+    assert admin.post(f"/districts/{did}/staff", {"user_id": 987654}).status_code == 422
+    leaving = make.user()
+    admin.post(f"/districts/{did}/staff", {"user_id": leaving.id})
+    assert admin.delete(f"/districts/{did}/staff/{leaving.id}").status_code == 204
+    assert admin.delete(f"/districts/{did}/staff/{leaving.id}").status_code == 404
+    assert secretary.get("/districts").get_json()["items"][0]["id"] == did
+    assert secretary.get(f"/districts/{did}").get_json()["staff"][0]["id"] == district_staff.id
+    assert author.get(f"/districts/{did}").status_code == 404
+    thread = secretary.post(f"/districts/{did}/threads", {"title": "几个社区都缺电动车充电桩", "body": "一起想办法",
+                                                          "category": "facilities"})
+    assert thread.status_code == 201
+    tid = thread.get_json()["id"]
+    assert secretary.post(f"/districts/{did}/threads", {"title": ""}).status_code == 422
+    assert author.post(f"/districts/{did}/threads", {"title": "x", "body": "y"}).status_code == 404
+    assert staff.get(f"/districts/{did}/threads?status=open").get_json()["total"] == 1
+    assert staff.get(f"/districts/{did}/threads?status=x").status_code == 422
+    assert staff.get(f"/districts/threads/{tid}").status_code == 200
+    assert staff.post(f"/districts/threads/{tid}/posts", {"body": "我们社区也一样"}).status_code == 201
+    assert staff.post(f"/districts/threads/{tid}/posts", {"body": " "}).status_code == 422
+    assert staff.get(f"/districts/threads/{tid}/posts?after=0").get_json()["total"] == 1
+    assert staff.get(f"/districts/threads/{tid}/posts?after=x").status_code == 422
+    topic = street.topic(title="电动车棚没有充电桩", category="facilities")
+    raised = secretary.post(f"/topics/{topic.id}/raise-to-district", {"reason": "社区单独解决不了电力增容"})
+    assert raised.status_code == 201 and raised.get_json()["source_topic"]["id"] == topic.id
+    assert secretary.post(f"/topics/{topic.id}/raise-to-district", {"reason": "再来"}).status_code == 409
+    assert author.post(f"/topics/{topic.id}/raise-to-district", {"reason": "x"}).status_code == 403
+    assert as_(district_staff).patch(f"/districts/threads/{tid}", {"status": "resolved"}).status_code == 200
+    assert as_(district_staff).patch(f"/districts/threads/{tid}", {"status": "resolved"}).status_code == 409
+    assert as_(district_staff).patch(f"/districts/threads/{tid}", {"status": "x"}).status_code == 422
+    assert staff.patch(f"/districts/threads/{tid}", {"status": "open"}).status_code == 403
+    assert staff.post(f"/districts/threads/{tid}/posts", {"body": "还有"}).status_code == 409
+    case = as_(district_staff).post("/districts/cases", {"thread_id": tid, "summary": "街道统一申请补贴，分批安装。"})
+    assert case.status_code == 201
+    case_id = case.get_json()["id"]
+    assert as_(district_staff).post("/districts/cases", {"thread_id": tid, "summary": "再来"}).status_code == 409
+    assert as_(district_staff).post("/districts/cases", {"summary": "x"}).status_code == 422
+    assert staff.post("/districts/cases", {"thread_id": tid, "summary": "x"}).status_code == 403
+    assert author.get(f"/districts/cases?district_id={did}&category=facilities").get_json()["total"] == 1
+    assert author.get("/districts/cases?category=x").status_code == 422
+    assert author.get(f"/districts/cases/{case_id}").get_json()["summary"].startswith("街道统一")
+    assert author.delete(f"/districts/cases/{case_id}").status_code == 403
+    assert as_(district_staff).delete(f"/districts/cases/{case_id}").status_code == 204
+    covered(conform, DISTRICTS)
+
+
 def test_the_conformance_tests_call_every_route(document):
     tested = {tuple(r.split(" ", 1)) for r in PLACES + DELIBERATION + MODERATION + NOTIFICATIONS + VOTING + TASKS
-              + INSIGHT + SEARCH + EMERGENCIES + PROJECTS}
+              + INSIGHT + SEARCH + EMERGENCIES + PROJECTS + DISTRICTS}
     every = {(method, path.removeprefix("/api/v1")) for method, path, _op in operations(document)}
     assert sorted(every - tested) == []

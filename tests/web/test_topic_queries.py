@@ -19,7 +19,8 @@ from courtyard.voting import services as voting
 from ..tasks.conftest import World
 from .browser import Browser
 
-LIMIT = 16  # 15, and one for the project pool's badge (courtyard/projects: badges_of_topic)
+LIMIT = 17  # 15, one for the project pool's badge (courtyard/projects: badges_of_topic), one for the
+# reader's district seats (courtyard/districts permissions._seats: the 片区 link in the menu, once a request)
 ROLES = ("secretary", "author", "staff")
 
 
