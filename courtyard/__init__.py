@@ -49,12 +49,14 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import i18n, worker
+    from . import dbping, i18n, worker
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
     from . import models  # noqa: F401  (the whole schema, for SQLAlchemy and Alembic)
 
     db.init_app(app)
+    with app.app_context():
+        dbping.init_app(app, db.engine)  # ping pooled connections that sat idle, not every checkout
     migrate.init_app(app, db, directory=str(ROOT / "courtyard" / "migrations"), render_as_batch=True,
                     compare_type=True)
     csrf.init_app(app)

@@ -55,7 +55,8 @@ def engine_settings(url: str, pool_size: int) -> tuple[str, dict]:
     if u.get_backend_name() == "sqlite":
         # An SQLite connection is a file handle: cheap to open, so the overflow is no cost.
         return url, {"connect_args": {"check_same_thread": False, "timeout": 5}, "pool_size": 20, "max_overflow": 80}
-    options: dict = {"pool_pre_ping": True, "pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
+    # No pool_pre_ping: courtyard/dbping.py pings only connections that sat idle (DATABASE_PING_AFTER).
+    options: dict = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
     if u.get_driver_name() == "pg8000":
         mode = u.query.get("sslmode", "prefer")
         if mode not in SSL_MODES:
@@ -112,6 +113,8 @@ class Config:
                                                               env.get("DATABASE_DRIVER") or DEFAULT_POSTGRES_DRIVER)
         # Connections the process keeps open to the database (docs/deployment.md).
         self.DATABASE_POOL_SIZE = int(_number(env, "DATABASE_POOL_SIZE", 40))
+        # A pooled connection idle longer than this is pinged before use (courtyard/dbping.py).
+        self.DATABASE_PING_AFTER = float(_number(env, "DATABASE_PING_AFTER", 10))
         self.REDIS_URL = env.get("REDIS_URL") or None
         mode = env.get("COURTYARD_ASYNC", "eventlet")
         if mode not in ASYNC_MODES:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from limits import parse
 
 from ..errors import BadRequest, DomainError, RateLimited, Unauthenticated
-from ..extensions import db, limiter, socketio
+from ..extensions import db, socketio
 from . import sockets
 
 log = logging.getLogger(__name__)
@@ -23,9 +24,15 @@ log = logging.getLogger(__name__)
 COMMANDS_PER_SOCKET = "120/minute"
 
 
+@functools.lru_cache(maxsize=8)
+def _rate(text: str) -> tuple[int, int]:
+    item = parse(text)
+    return item.amount, item.get_expiry()
+
+
 def _within_budget(sid: str) -> bool:
-    rate = parse(current_app.config.get("SOCKET_COMMANDS_RATE", COMMANDS_PER_SOCKET))
-    return limiter.limiter.hit(rate, "socket-commands", sid)
+    amount, seconds = _rate(current_app.config.get("SOCKET_COMMANDS_RATE", COMMANDS_PER_SOCKET))
+    return sockets.spend(sid, amount, seconds, time.monotonic())
 
 
 def failure(err: DomainError) -> dict:

@@ -5,6 +5,11 @@ command therefore asks `actor(sid)` again: the account must still be active, a s
 socket's epoch must still be the account's (logout everywhere, a changed password), and a
 token socket's token must not be revoked. Membership is checked by the services each
 command calls.
+
+Each socket also has a budget of commands (`spend`): a fixed window counted here, in the
+process that serves the socket — a socket lives in one process, so the count needs no
+shared store (Flask-Limiter's would cost a Redis round trip per command, and its memory
+storage a sweep of every key a hundred times a second).
 """
 from __future__ import annotations
 
@@ -27,6 +32,26 @@ class Identity:
 _lock = threading.Lock()
 _by_sid: dict[str, Identity] = {}
 _by_user: dict[int, set[str]] = {}
+_budgets: dict[str, tuple[float, int]] = {}  # sid → (end of its window, commands in it)
+
+
+def budget_step(window: tuple[float, int] | None, now: float, amount: int, seconds: float
+                ) -> tuple[tuple[float, int], bool]:
+    """A fixed window of `amount` commands per `seconds`: (the window after one more command,
+    whether that command is within it). Pure, so the rule is tested without sockets."""
+    if window is None or now >= window[0]:
+        window = (now + seconds, 0)
+    end, used = window
+    if used >= amount:
+        return window, False
+    return (end, used + 1), True
+
+
+def spend(sid: str, amount: int, seconds: float, now: float) -> bool:
+    """One command from the socket's budget; False when this window's is spent."""
+    with _lock:
+        _budgets[sid], allowed = budget_step(_budgets.get(sid), now, amount, seconds)
+        return allowed
 
 
 def register(sid: str, identity: Identity) -> None:
@@ -37,6 +62,7 @@ def register(sid: str, identity: Identity) -> None:
 
 def forget(sid: str) -> Identity | None:
     with _lock:
+        _budgets.pop(sid, None)
         identity = _by_sid.pop(sid, None)
         if identity is not None:
             sids = _by_user.get(identity.user_id, set())
@@ -61,6 +87,7 @@ def clear() -> None:
     with _lock:
         _by_sid.clear()
         _by_user.clear()
+        _budgets.clear()
 
 
 def actor(sid: str):

@@ -31,7 +31,8 @@ def test_the_postgresql_pool_keeps_every_connection_it_opens():
     url, options = engine_settings("postgresql+psycopg2://u@db/street", pool_size=40)
     assert url == "postgresql+psycopg2://u@db/street"
     assert options["pool_size"] == 40 and options["max_overflow"] == 0
-    assert options["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in options  # courtyard/dbping.py pings only idle connections
+    assert Config({}).DATABASE_PING_AFTER == 10 and Config({"DATABASE_PING_AFTER": "2.5"}).DATABASE_PING_AFTER == 2.5
     assert Config({"DATABASE_POOL_SIZE": "12"}).DATABASE_POOL_SIZE == 12
 
 
