@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..validation import Fields
-from .models import Building, Community, Organization, OrgKind, Unit
+from .models import Building, Community, District, Organization, OrgKind, Unit
 from .services import (BUILDING_NAME_MAX, COMMUNITY_NAME_MAX, ORG_NAME_MAX, UNIT_LABEL_MAX, check_area,
                        new_building)
 
@@ -36,10 +36,13 @@ HEADERS = {
     "area_m2": ("area_m2", "area", "floor area", "建筑面积", "面积", "房屋面积", "户建筑面积"),
     "property_company": ("property_company", "property company", "物业公司", "物业", "物业服务企业",
                          "物业管理公司", "物业服务公司"),
+    "district": ("district", "片区", "所属片区", "片区名称", "片区治理服务站"),
 }
 REQUIRED = ("community", "building", "unit", "area_m2")
 SHOWN = {"community": "社区/community", "building": "楼栋/building", "unit": "门牌/户号/unit",
-         "area_m2": "建筑面积(㎡)/area_m2", "property_company": "物业公司/property_company"}
+         "area_m2": "建筑面积(㎡)/area_m2", "property_company": "物业公司/property_company",
+         "district": "片区/district"}
+DISTRICT_NAME_MAX = 64
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
 HEADER_SEARCH_ROWS = 5  # a title row or two above the header is common in office sheets
 
@@ -60,6 +63,7 @@ class Row:
     unit: str
     area: Decimal
     company: str | None
+    district: str | None = None
 
 
 @dataclass
@@ -70,12 +74,13 @@ class ImportResult:
     created: Counter = field(default_factory=Counter)
     present: Counter = field(default_factory=Counter)
     companies_assigned: int = 0
+    districts_assigned: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or self.companies_assigned)
+        return bool(sum(self.created.values()) or self.companies_assigned or self.districts_assigned)
 
     def summary(self) -> str:
         lines = [f"{self.rows} rows read" + (f" ({self.encoding}, {self.delimiter}-separated)"
@@ -84,11 +89,13 @@ class ImportResult:
             lines.append("lines above the header, skipped: " + ", ".join(map(str, self.skipped_lines)))
         if self.ignored_columns:
             lines.append("columns ignored: " + ", ".join(self.ignored_columns))
-        for what in ("communities", "buildings", "units", "property companies"):
+        for what in ("districts", "communities", "buildings", "units", "property companies"):
             lines.append(f"  {what + ':':<20}{self.created[what]:>5} created, "
                          f"{self.present[what]:>5} already present")
         if self.companies_assigned:
             lines.append(f"  existing buildings given their property company: {self.companies_assigned}")
+        if self.districts_assigned:
+            lines.append(f"  existing communities put into their district: {self.districts_assigned}")
         if not self.changed:
             lines.append("Nothing to change: everything in the file is already in the database.")
         return "\n".join(lines)
@@ -259,6 +266,7 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], labels: dic
     if f.text("area_m2", cell("area_m2"), max_len=32):
         area = check_area(f, "area_m2", _clean_area(cell("area_m2")))
     company = f.text("property_company", cell("property_company"), max_len=ORG_NAME_MAX, required=False)
+    district = f.text("district", cell("district"), max_len=DISTRICT_NAME_MAX, required=False)
     reasons = []
     for column, message in f.errors.items():
         value = "".join(c if c.isprintable() else "\ufffd" for c in cell(column).strip()[:40])
@@ -266,7 +274,7 @@ def _check_row(line: int, cells: list[str], columns: dict[str, int], labels: dic
         reasons.append(f"{labels.get(column, column)}{shown}: {message}")
     if reasons:
         return None, reasons
-    return Row(line, community, building, unit, area, company or None), []
+    return Row(line, community, building, unit, area, company or None, district or None), []
 
 
 # --- checking against the file and the database, then writing ----------------------------
@@ -278,6 +286,8 @@ class _Plan:
     buildings: dict[tuple[str, str], tuple[Building | None, str | None]]  # → (existing, company)
     units: list[Row]  # rows whose unit is new
     units_present: int
+    districts: dict[str, District | None] = field(default_factory=dict)  # name → existing, or None to create
+    district_of: dict[str, str] = field(default_factory=dict)  # community name → district name (set if unset)
 
 
 def _plan(rows: list[Row], problems: list[tuple[int | None, str]]) -> _Plan:
@@ -285,6 +295,7 @@ def _plan(rows: list[Row], problems: list[tuple[int | None, str]]) -> _Plan:
     problems = list(problems)
     first_unit: dict[tuple[str, str, str], int] = {}
     company_of: dict[tuple[str, str], tuple[str, int]] = {}
+    district_line: dict[str, tuple[str, int]] = {}
     for row in rows:
         key = (row.community, row.building, row.unit)
         if key in first_unit:
@@ -299,6 +310,12 @@ def _plan(rows: list[Row], problems: list[tuple[int | None, str]]) -> _Plan:
                 problems.append((row.line, f"{row.community} {row.building} is listed with two property "
                                            f"companies: {name} (line {line}) and {row.company}"))
             company_of.setdefault(b, (row.company, row.line))
+        if row.district:
+            if row.community in district_line and district_line[row.community][0] != row.district:
+                name, line = district_line[row.community]
+                problems.append((row.line, f"{row.community} is listed in two districts: {name} (line {line}) "
+                                           f"and {row.district}"))
+            district_line.setdefault(row.community, (row.district, row.line))
 
     community_names = {r.community for r in rows}
     communities = {c.name: c for c in db.session.scalars(
@@ -311,6 +328,16 @@ def _plan(rows: list[Row], problems: list[tuple[int | None, str]]) -> _Plan:
         sa.select(Unit).where(Unit.building_id.in_([b.id for b in buildings.values()] or [-1])))}
 
     plan = _Plan({}, {}, {}, [], 0)
+    districts = {d.name: d for d in db.session.scalars(
+        sa.select(District).where(District.name.in_({r.district for r in rows if r.district})))}
+    for community_name, (district_name, line) in district_line.items():
+        existing = communities.get(community_name)
+        if existing is not None and existing.district is not None and existing.district.name != district_name:
+            problems.append((line, f"{community_name} belongs to {existing.district.name}; the file says "
+                                   f"{district_name} (the import does not move a community to another district)"))
+        plan.districts.setdefault(district_name, districts.get(district_name))
+        if existing is None or existing.district is None:
+            plan.district_of[community_name] = district_name
     for row in rows:
         b_key = (row.community, row.building)
         org = organizations.get(row.company) if row.company else None
@@ -350,6 +377,13 @@ def _write(plan: _Plan, result: ImportResult) -> None:
         db.session.add_all([*communities.values(), *orgs.values()])
         _count(result, "communities", plan.communities)
         _count(result, "property companies", plan.organizations)
+        districts = {name: existing or District(name=name) for name, existing in plan.districts.items()}
+        db.session.add_all(districts.values())
+        _count(result, "districts", plan.districts)
+        for community, district in plan.district_of.items():
+            if plan.communities.get(community) is not None:
+                result.districts_assigned += 1
+            communities[community].district = districts[district]
         _count(result, "buildings", {key: existing for key, (existing, _) in plan.buildings.items()})
         buildings = {}
         for (community, name), (existing, company) in plan.buildings.items():
