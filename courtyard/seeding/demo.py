@@ -28,6 +28,7 @@ from .voting import seed_ballots
 from .emergencies import seed_emergencies
 from .monthly import seed_monthly
 from .projects import seed_projects
+from .districts import seed_districts
 
 PASSWORD = "courtyard2026"
 STREET = "方庄街道"
@@ -65,6 +66,8 @@ PEOPLE = (
     ("property2", "吴磊", "13800138013"),     # property staff, 北京芳华物业
     ("dept", "郑国强", "13800138014"),        # department staff, 丰台区城市管理委员会
     ("dept_fz", "何静", "13800138015"),       # department staff, 方庄街道城市管理办公室
+    ("district", "韩立新", "13800138016"),    # staff of the 芳古片区治理服务站 (seeding/districts.py)
+    ("secretary_fg2", "李秀英", "13800138017"),  # secretary, 芳古园二区社区 8号楼 (seeding/districts.py)
 )
 
 # login → (community, building, role, unit label or None, owner?)
@@ -160,7 +163,7 @@ def seed_people(demo: Demo) -> None:
     demo.users[login] = user
 
 
-STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_monthly, seed_emergencies, seed_projects]
+STEPS = [seed_places, seed_admin, seed_organizations, seed_people, seed_topics, seed_ballots, seed_tasks, seed_monthly, seed_emergencies, seed_projects, seed_districts]
 
 
 def seed_demo() -> str:
