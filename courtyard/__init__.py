@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .config import ROOT, Config, engine_settings
+from .session_cookie import CachedSerializerSessions
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -30,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=config.INSTANCE_DIR)
     app.config.update(config.as_dict())
+    app.session_interface = CachedSerializerSessions()  # one serializer, not one per socket event
     uri, engine_options = engine_settings(app.config["SQLALCHEMY_DATABASE_URI"], app.config["DATABASE_POOL_SIZE"])
     if uri.startswith("sqlite"):
         (ROOT / "instance").mkdir(exist_ok=True)
