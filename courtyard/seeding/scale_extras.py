@@ -37,8 +37,8 @@ class Scale:
 
 
 def _extras():
-    from . import scale_emergencies, scale_projects
-    return (scale_emergencies.seed, scale_projects.seed)
+    from . import scale_districts, scale_emergencies, scale_projects
+    return (scale_emergencies.seed, scale_projects.seed, scale_districts.seed)
 
 
 def run(scale: Scale, made) -> list:

@@ -79,6 +79,24 @@ def test_the_project_pool_with_milestones_links_and_the_dashboard_counts(app):
     db.session.add(ProjectUpdate(project_id=project.id, kind="progress", text="再次更新", author_id=project.created_by_id))
     db.session.commit()
 
+def test_districts_with_raised_topics_posts_and_cases(app):
+    from courtyard.districts.models import DistrictPost, DistrictThread, ExperienceCase
+    from courtyard.places.models import Community, District
+    counts = seed_scale(PLAN, echo=lambda *_: None)
+    assert counts["districts"] == 5 and counts["district_staff"] == 5
+    assert counts["district_threads"] >= counts["topics"] // 100 and counts["district_posts"] > 0
+    assert {c.district.name for c in db.session.scalars(sa.select(Community))} == {"芳古片区"}
+    for thread in db.session.scalars(sa.select(DistrictThread)):
+        assert thread.source_topic.courtyard.building.community.district_id == thread.district_id
+        assert thread.post_count == len(db.session.scalars(sa.select(DistrictPost.id).where(
+            DistrictPost.thread_id == thread.id)).all())
+    for case in db.session.scalars(sa.select(ExperienceCase)):
+        assert case.topic.status.value in ("decided", "closed") if case.topic else case.thread.status.value == "resolved"
+    # the sequences moved on
+    db.session.add(District(name="新片区"))
+    db.session.commit()
+
+
 def test_the_same_seed_gives_the_same_rows(app):
     seed_scale(PLAN, echo=lambda *_: None)
     first = snapshot()
