@@ -60,6 +60,8 @@ def sms(notification: dict) -> tuple[str, dict[str, str], str]:
             params["closes"] = when_stored(params["closes_at"])
         if params.get("outcome") in RESULTS:
             params["result"] = str(RESULTS[params["outcome"]])
+        if kind == "emergency":
+            return kind, params, _emergency(prefix, notification.get("data") or {}, notification.get("text") or "")
         if template is None:
             return kind, params, shorten(prefix + (notification.get("text") or ""), SMS_LIMIT)
         try:
@@ -86,3 +88,17 @@ def email(user, notification: dict) -> tuple[str, str]:
         lines += ["--", _("You get this e-mail because you turned on e-mail notifications. "
                           "To turn them off: %(link)s", link=f"{base}/notifications/settings")]
     return subject, "\n".join(lines) + "\n"
+
+
+def _emergency(prefix: str, data: dict, fallback: str) -> str:
+    """An emergency step's text: what changed matters more than the notice's title, so a long
+    title is shortened first (to 8 characters at least), then the whole."""
+    from .payloads import emergency_sentence
+    sentence = emergency_sentence(data)
+    if sentence is None:
+        return shorten(prefix + fallback, SMS_LIMIT)
+    over = len(prefix + sentence) - SMS_LIMIT
+    title = data.get("title") or ""
+    if over > 0 and len(title) > 8:
+        sentence = emergency_sentence({**data, "title": shorten(title, max(len(title) - over, 8))})
+    return shorten(prefix + sentence, SMS_LIMIT)

@@ -143,3 +143,17 @@ def test_the_ballot_texts_name_the_proposal_the_deadline_and_the_result(app):
                                    "data": {**base["data"], "outcome": "adopted"}})
         assert english.startswith("[Courtyard] “车棚加装") and english.endswith("”: adopted. See the decision record in the app.")
         assert len(english) <= 70
+
+
+def test_an_emergency_text_keeps_the_news_and_shortens_the_title(app):
+    data = {"title": "芳古园一区55号院、56号院、57号院供暖主管道破裂暂停供暖紧急抢修通知", "notice_kind": "heating",
+            "step": "update", "text": "第一处管道已焊好，预计今晚22点恢复供暖。", "notice_id": 3}
+    with app.test_request_context("/"):
+        template, params, text = texts.sms({"kind": "emergency", "locale": "zh_CN", "text": "", "data": data})
+        assert template == "emergency" and text.startswith("【掌上四合院】") and len(text) <= 70
+        assert "预计今晚22点恢复供暖" in text and "…" in text  # the title gave way, the news did not
+        _, _, posted = texts.sms({"kind": "emergency", "locale": "zh_CN", "text": "",
+                                  "data": {**data, "step": "posted", "title": "今天9点至15点停水"}})
+        assert "今天9点至15点停水" in posted and "…" not in posted
+        _, _, english = texts.sms({"kind": "emergency", "locale": "en", "text": "", "data": data})
+        assert english.startswith("[Courtyard] ") and len(english) <= 70
