@@ -122,7 +122,11 @@
     var thread = document.getElementById("district-thread");
     var page = list || thread;
     if (!rt || !page) return;
-    rt.on("connection", function (state) { page.setAttribute("data-live", state.connected ? "true" : "false"); });
+    var live = document.getElementById("live-state");
+    rt.on("connection", function (state) {
+      page.setAttribute("data-live", state.connected ? "true" : "false");
+      if (live) live.textContent = live.getAttribute(state.connected ? "data-on" : "data-off") || "";
+    });
     if (list) {
       rt.on("district.thread_created", function (t) { onThread(list, t); });
       rt.on("district.thread_updated", function (t) { onThread(list, t); });
