@@ -66,6 +66,9 @@ CATALOGUE: dict[str, Fact] = {
     "notification.created": _fact(rooms.USER, _NOTIFICATION, "a notification for one person (new or coalesced)"),
     "notice.updated": _fact(rooms.COURTYARD, _NOTICE, "an emergency notice was posted, updated or resolved "
                             "(courtyard/emergencies): the notice with its whole timeline"),
+    "visit.recorded": _fact(rooms.USER, "id notice_id unit outcome note visited_by visited_at",
+                            "a flat on an emergency notice's door-to-door checklist was visited (敲门), to each "
+                            "person who sees it on the checklist (emergencies.permissions.checklist_reader_ids)"),
     "district.thread_created": _fact(rooms.DISTRICT, _THREAD, "a thread was started in a district courtyard, "
                                      "or a community's topic raised to it (courtyard/districts)"),
     "district.thread_updated": _fact(rooms.DISTRICT, _THREAD, "a district thread was resolved or reopened, "

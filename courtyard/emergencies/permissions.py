@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..extensions import db
 from ..places import permissions as places
 from ..places.models import Building, Courtyard
 from .models import Notice, NoticeCourtyard, NoticeStatus
@@ -104,6 +105,20 @@ def can_use_checklist(user, notice: Notice) -> bool:
 
 def can_visit(user, notice: Notice, courtyard_id: int) -> bool:
     return courtyard_id in checklist_courtyard_ids(user, notice)
+
+
+def checklist_reader_ids(notice: Notice, courtyard_id: int) -> list[int]:
+    """Who sees a flat of this courtyard on the notice's checklist (checklist_courtyard_ids, the
+    other way round): the street's administrators, the community's staff, and the courtyard's
+    active building leads and secretary — told of its visits live."""
+    from ..accounts.models import User
+    from ..places.models import CommunityStaff, Membership, MembershipStatus
+    admins = sa.select(User.id).where(User.is_street_admin.is_(True), User.is_active_account.is_(True))
+    staff = sa.select(CommunityStaff.user_id).where(CommunityStaff.community_id == notice.community_id)
+    leads = sa.select(Membership.user_id).where(
+        Membership.courtyard_id == courtyard_id, Membership.status == MembershipStatus.active,
+        Membership.role.in_(places.MODERATOR_ROLES))
+    return sorted(set(db.session.scalars(sa.union(admins, staff, leads))))
 
 
 def can_use_flags(user) -> bool:

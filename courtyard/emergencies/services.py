@@ -384,6 +384,9 @@ def record_visit(actor, notice: Notice, *, unit_id, outcome, note=None) -> tuple
     visit.outcome, visit.note, visit.visited_by_id, visit.visited_at = outcome, note, actor.id, now
     db.session.flush()
     signals.visit_recorded.send(visit, actor=actor, notice=notice, created=created)
+    payload = payloads.visit_json(visit)
+    for user_id in permissions.checklist_reader_ids(notice, unit.building.courtyard.id):
+        events.publish("visit.recorded", rooms.user(user_id), payload)  # after the commit
     db.session.commit()
     return visit, created
 

@@ -21,7 +21,7 @@
   var FACTS = ["message.posted", "message.hidden", "vote.tallied", "proposal.decided", "topic.created",
                "topic.updated", "task.updated", "presence.changed", "notification.created", "typing",
                "district.thread_created", "district.thread_updated", "district.posted",
-               "notice.updated", "project.updated"];
+               "notice.updated", "visit.recorded", "project.updated"];
   var ACK_TIMEOUT = 15000;
   var TYPING_EVERY = 3000;
   var PAGE = 500;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import uuid
 from types import SimpleNamespace
 
@@ -23,7 +24,7 @@ from .axe import describe, violations
 pytestmark = pytest.mark.browser
 
 
-def _build() -> dict:
+def _build(with_notice: bool = False) -> dict:
     from courtyard import create_app
     from courtyard.deliberation.services import create_topic
     from courtyard.emergencies import services
@@ -45,7 +46,13 @@ def _build() -> dict:
         unit = east.building.units[4]
         services.set_household_flags(staff, unit, kinds=["living_alone", "limited_mobility"],
                                      note="独居，84岁，家中没有电暖气")
+        if with_notice:
+            second = west.building.units[1]
+            services.set_household_flags(staff, second, kinds=["empty_nest"], note="空巢，老两口")
+            notice = services.create_notice(staff, community, kind="heating", title="供暖主管道破裂，暂停供暖",
+                                          body="正在抢修。", courtyard_ids=[east.id, west.id])
         world = {"east_id": east.id, "west_id": west.id, "unit_id": unit.id, "unit_label": unit.label,
+                 **({"notice_id": notice.id} if with_notice else {}),
                  "topic_id": topic.id,
                  "community_id": community.id,
                  **{name: {"login": u.login} for name, u in (("staff", staff), ("resident", resident), ("lead", lead))}}
@@ -53,8 +60,8 @@ def _build() -> dict:
     return world
 
 
-def build_world(server) -> SimpleNamespace:
-    return run_world("tests.e2e.test_emergencies", server)
+def build_world(server, *args: str) -> SimpleNamespace:
+    return run_world("tests.e2e.test_emergencies", server, *args)
 
 
 @pytest.fixture
@@ -219,5 +226,36 @@ def test_the_courtyard_home_follows_a_new_notice_a_status_and_a_new_topic(live_s
     assert not report, "\n\n".join(report)
 
 
+def test_two_people_on_the_checklist_see_each_others_ticks(live_server, page_for):
+    """The staff keep the checklist open while the building lead knocks: the flat turns visited,
+    with the lead's note, and the figures count it — without reloading; in English too."""
+    from playwright.sync_api import expect
+    w = build_world(live_server, "notice")
+    report: list[str] = []
+    path = f"/notices/{w.notice_id}/checklist"
+    staff = page_for(w.staff, path, locale="en-US")
+    staff.locator('#checklist[data-live="true"]').wait_for()
+    expect(staff.locator("#checklist-stats .stat-number").nth(1)).to_have_text("0")
+    item = staff.locator(f"#unit-{w.unit_id}")
+    expect(item.locator('[data-role="visited"]')).to_be_hidden()
+
+    lead = page_for(w.lead, path)
+    lead.locator(f"#unit-{w.unit_id} label.choice", has_text="需要帮助").click()
+    lead.locator(f"#note-{w.unit_id}").fill("已送电暖气一台，晚上再来看")
+    lead.locator(f"#tick-{w.unit_id}").click()
+    lead.wait_for_url(f"**{path}*")
+
+    expect(item.locator('[data-role="visited"]')).to_be_visible()
+    expect(item).to_have_class("card checklist-item checklist-visited checklist-needs_help")
+    expect(item.locator('[data-role="visit-note"]')).to_have_text("已送电暖气一台，晚上再来看")
+    expect(item.locator('[data-role="visit-meta"]')).to_contain_text("张德明")
+    expect(staff.locator("#checklist-stats .stat-number").nth(1)).to_have_text("1")
+    expect(staff.locator("#checklist-stats .stat-number").nth(2)).to_have_text("1")
+    expect(item.locator(f"#note-{w.unit_id}")).to_have_value("已送电暖气一台，晚上再来看")
+    assert staff.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
+    _accessible(staff, report, path + " (live)")
+    assert not report, "\n\n".join(report)
+
+
 if __name__ == "__main__":
-    print(json.dumps(_build()))
+    print(json.dumps(_build(with_notice="notice" in sys.argv[1:])))
