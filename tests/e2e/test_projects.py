@@ -1,8 +1,8 @@
 """The project pool in browsers at 360 px: the street administrator takes an escalated task into
 the pool from its page (转入民生项目池); a resident of the courtyard keeps the project page open
 while the department posts progress and ticks a milestone — it follows without reloading — and
-sees the project on the topic page; the pool and the dashboard for staff; axe finds nothing
-serious, in Chinese and in English. Screenshots go to /tmp/courtyard-e2e/ for a person to look at.
+sees the project on the topic page (with its tasks); the pool and the dashboard for staff; axe finds nothing
+serious, in Chinese and in English. Screenshots go to test-artifacts/ (projects-*.png) for a person to look at.
 
 The world is written into the live server's database by this module run as a script (as
 tests/live/world.py does), so the test process never binds a second app.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -20,9 +19,9 @@ from tests.factories import PASSWORD
 from tests.live.world import run_world
 
 from .axe import describe, violations
+from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/courtyard-e2e")
 
 
 def _build() -> dict:
@@ -91,8 +90,8 @@ def _accessible(page, report: list[str], where: str, shot: str | None = None) ->
     if found:
         report.append(describe(found, where))
     if shot:
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"projects-{shot}.png"), full_page=True)
 
 
 def _english(page) -> None:
@@ -149,6 +148,8 @@ def test_the_street_takes_the_task_in_and_a_resident_follows_the_project_live(li
     # On the topic page the resident sees where the problem went.
     resident.goto(f"/topics/{w.topic_id}")
     badge = resident.locator(".project-badge")
+    expect(badge).to_be_hidden()  # on a phone it waits with the tasks, behind their button
+    resident.locator('.tool-button[aria-controls="fold-tasks"]').click()
     expect(badge).to_contain_text("民生项目：老旧小区电动车集中充电棚改造")
     expect(badge).to_contain_text("里程碑 1/5")
     expect(badge).to_contain_text("牵头：方庄街道城市管理办公室")
