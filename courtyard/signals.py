@@ -23,7 +23,8 @@ Who listens (connected by create_app, through each listener module's `connect()`
 - courtyard/realtime/__init__.py: sockets that rode on a browser session end with it.
 (courtyard/emergencies sends the notice-* signals; the audit log and notifications hear them.
 courtyard/districts sends district-saved, community-district-set, district-staff-changed,
-topic-raised-to-district and experience-case-changed; the audit log hears them.)
+topic-raised-to-district and experience-case-changed; the audit log hears them, and notifications
+topic-raised-to-district: the district's station staff are told.)
 Nothing else may import courtyard.notifications (import-linter, .importlinter).
 """
 from __future__ import annotations

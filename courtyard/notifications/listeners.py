@@ -70,6 +70,10 @@ def _ballot_reminder_sent(proposal, *, actor, user_ids, **_):
     ballots.household_reminded(actor, proposal, user_ids)
 
 
+def _topic_raised_to_district(topic, *, actor, thread, **_):
+    services.topic_raised_to_district(actor, topic, thread)
+
+
 def _notice_step(notice, *, actor, update, **_):
     services.emergency(actor, notice, update)
 
@@ -78,6 +82,7 @@ RECEIVERS = {
     signals.notice_posted: _notice_step,
     signals.notice_updated: _notice_step,
     signals.notice_resolved: _notice_step,
+    signals.topic_raised_to_district: _topic_raised_to_district,
     signals.message_posted: _message_posted,
     signals.topic_status_changed: _topic_status_changed,
     signals.stakeholder_invited: _stakeholder_invited,

@@ -47,6 +47,9 @@ def render_text(n: Notification) -> str:
         return task_sentence(n.kind, data) or n.text
     if n.kind == "emergency":
         return emergency_sentence(data) or n.text
+    if n.kind == "district_raised":
+        return _("%(community)s raised “%(title)s” to %(district)s", community=data.get("community", ""),
+                 title=title, district=data.get("district", ""))
     return n.text
 
 

@@ -28,6 +28,7 @@ from .. import clock, events
 from ..accounts.models import User
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Topic, TopicSupport
+from ..districts.models import DistrictStaff
 from ..errors import NotFound
 from ..extensions import db
 from ..places.models import CommunityStaff, Membership, MembershipStatus, OrganizationMember
@@ -45,6 +46,7 @@ from .models import Notification, TopicMute
 REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation", "membership_approved"
 # Worth a text message or a WeChat push, not only the in-app centre.
 EMERGENCY = "emergency"
+DISTRICT_RAISED = "district_raised"
 OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated",
                   "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder", EMERGENCY}
 
@@ -239,6 +241,19 @@ def emergency(actor, notice, update) -> None:
         told.update(members)
         _notify(members, kind=EMERGENCY, actor=actor, courtyard_id=courtyard_id, url=f"/notices/{notice.id}",
                 data=data)
+
+
+# --- districts (courtyard/districts) -----------------------------------------------------------
+
+def topic_raised_to_district(actor, topic, thread) -> None:
+    """A community topic raised to its district (吹哨): the staff of the district's station (not the
+    one who raised it), in the centre only, linked to the district thread."""
+    staff = [uid for uid in db.session.scalars(sa.select(DistrictStaff.user_id).where(
+        DistrictStaff.district_id == thread.district_id).order_by(DistrictStaff.user_id))
+        if actor is None or uid != actor.id]
+    _notify(staff, kind=DISTRICT_RAISED, actor=actor, url=f"/districts/{thread.district_id}/threads/{thread.id}",
+            data={"title": thread.title, "district": thread.district.name,
+                  "community": topic.courtyard.building.community.name, "thread_id": thread.id})
 
 
 def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,

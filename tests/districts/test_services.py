@@ -107,7 +107,8 @@ def test_a_secretary_raises_a_topic_to_its_district_once(w):
         thread = services.raise_topic(w.secretary_one, topic, reason="需要电力增容，社区单独办不下来。")
     assert thread.district_id == w.gu.id and thread.source_topic_id == topic.id and thread.community_id == w.one.id
     assert thread.title == topic.title and thread.category.value == "facilities"
-    assert [e for e, _r, _p in sent] == ["district.thread_created"]
+    assert [(e, r) for e, r, _p in sent] == [("notification.created", rooms.user(w.station.id)),
+                                             ("district.thread_created", rooms.district(w.gu.id))]
     assert services.thread_of_topic(topic).id == thread.id
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "topic.raised_to_district"))
     assert entry.actor_id == w.secretary_one.id and entry.courtyard_id == w.cy_one.id
@@ -221,3 +222,18 @@ def test_street_admins_manage_districts(w):
                                "role.district_staff", "role.district_staff_removed"]))).all()
     assert actions.count("district.created") == 2 and "role.district_staff_removed" in actions
     assert actions.count("district.community_set") == 5
+
+
+def test_the_station_is_told_of_a_raised_topic(w, make):
+    from courtyard.notifications.models import Notification
+    second = make.user("station2")
+    services.add_district_staff(w.admin, w.gu, user_id=second.id)
+    services.add_district_staff(w.admin, w.gu, user_id=w.staff_one.id)  # the raiser is not told
+    with events.capture() as sent:
+        thread = services.raise_topic(w.staff_one, w.topic(), reason="需要电力增容")
+    rows = db.session.scalars(sa.select(Notification).where(Notification.kind == "district_raised")
+                              .order_by(Notification.user_id)).all()
+    assert [n.user_id for n in rows] == sorted([w.station.id, second.id])
+    assert rows[0].url == f"/districts/{w.gu.id}/threads/{thread.id}"
+    assert "芳古园一区社区" in rows[0].text and "芳古片区" in rows[0].text
+    assert {r for e, r, _ in sent if e == "notification.created"} == {rooms.user(w.station.id), rooms.user(second.id)}
