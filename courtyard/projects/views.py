@@ -9,6 +9,7 @@ with a higher seq arrives.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -43,6 +44,14 @@ def wan(amount) -> str:
     """¥480000 → "48"; ¥12345 → "1.23" (万元, trailing zeros dropped)."""
     text = f"{rules.wan(amount):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@bp.app_template_filter("budget")
+def budget(amount) -> str:
+    """A budget as its readers speak it: 48 万元 in Chinese, ¥480,000 in English."""
+    if str(get_locale() or "").startswith("zh"):
+        return _("%(wan)s 10k yuan", wan=wan(amount))
+    return f"¥{amount:,.0f}" if amount == int(amount) else f"¥{amount:,.2f}"
 
 
 @bp.app_template_global()

@@ -41,7 +41,7 @@ def test_the_street_takes_an_escalated_task_into_the_pool(w, open_as):
     project = db.session.scalar(sa.select(Project))
     assert str(project.budget_amount) == "480000.00" and len(project.milestones) == 3
     page = b.text(f"/projects/{project.id}")
-    assert "老旧小区电动车集中充电棚改造" in page and "¥48 10k" in page and w.topic.title in page
+    assert "老旧小区电动车集中充电棚改造" in page and "¥480,000" in page and w.topic.title in page
     assert 'id="move-approved"' in page and 'id="progress-form"' in page
     assert "Take into the project pool" not in b.text(f"/tasks/{w.task.id}")
 
