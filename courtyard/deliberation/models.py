@@ -151,6 +151,8 @@ class Topic(db.Model):
     courtyard: Mapped[Courtyard] = relationship()
     author: Mapped[User] = relationship()
     merged_into: Mapped[Topic | None] = relationship(remote_side=[id])
+    # Read-only: loaded with the topic for its page (services.get_topic); written as TopicInvitation rows.
+    invitations: Mapped[list[TopicInvitation]] = relationship(viewonly=True, order_by="TopicInvitation.id")
     photos: Mapped[list[TopicPhoto]] = relationship(back_populates="topic", order_by="TopicPhoto.position",
                                                     cascade="all, delete-orphan")
 

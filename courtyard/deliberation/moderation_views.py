@@ -76,9 +76,7 @@ def message_actions(topic: Topic) -> dict:
     """For deliberation/_message_actions.html: computed once per topic and request, not per message."""
     cache = g.setdefault("_message_actions", {})
     if topic.id not in cache:
-        reported = set(db.session.scalars(sa.select(Message.id).join(
-            MessageReport, MessageReport.message_id == Message.id).where(
-            Message.topic_id == topic.id, MessageReport.reporter_id == current_user.id)))
+        reported = services.reported_in_topic(current_user, topic)
         cache[topic.id] = {"can_hide": permissions.can_moderate_topic(current_user, topic),
                            "can_report": permissions.can_report(current_user, topic),
                            "reported": reported, "me": current_user.id}

@@ -49,6 +49,11 @@ def topic_invitations(topic: Topic) -> list[TopicInvitation]:
         .options(joinedload(TopicInvitation.organization), joinedload(TopicInvitation.community)))))
 
 
+def know_invitations(topic: Topic, invitations) -> None:
+    """topic_invitations, loaded with the topic already (services.get_topic)."""
+    memo.remembered(("topic_invitations", topic.id), lambda: list(invitations))
+
+
 def invited_organization_id(user, topic: Topic) -> int | None:
     """The organization the user speaks for in this topic, if it was invited."""
     orgs = places.organization_ids(user)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from .. import clock, events, signals
+from .. import clock, events, memo, signals
 from ..realtime import rooms
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -24,7 +24,8 @@ from ..places.models import Building, Courtyard
 from ..uploads import services as uploads
 from ..validation import MAX_ID, Fields, parse_id, parse_whole
 from . import payloads, permissions, rates
-from .models import Category, Message, Place, Topic, TopicPhoto, TopicStatus, TopicSupport
+from .models import (Category, Message, MessageReport, Place, Topic, TopicInvitation, TopicPhoto, TopicStatus,
+                     TopicSupport)
 from .ordering import topic_lock
 
 MESSAGE_MAX = 2000
@@ -75,7 +76,11 @@ def get_topic(actor, topic_id, *, alone: bool = False) -> Topic:
         topic = db.session.get(Topic, ident, options=(
             joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community),
             joinedload(Topic.author), joinedload(Topic.merged_into), joinedload(Topic.photos),
+            joinedload(Topic.invitations).joinedload(TopicInvitation.organization),
+            joinedload(Topic.invitations).joinedload(TopicInvitation.community),
         ))
+        if topic is not None:  # the rules and the page ask for them: no second query
+            permissions.know_invitations(topic, topic.invitations)
     if topic is None or not permissions.can_view_topic(actor, topic):
         raise NotFound()
     return topic
@@ -243,9 +248,28 @@ def support(actor, topic: Topic) -> Topic:
     return topic
 
 
+def _marks(actor, topic: Topic) -> tuple[bool, frozenset[int]]:
+    """What the reader has done on the topic, in one query, once a request: whether they said
+    我也遇到, and which of its messages they reported (the page shows both)."""
+    def load():
+        support = sa.select(sa.null().label("message_id")).where(
+            TopicSupport.topic_id == topic.id, TopicSupport.user_id == actor.id)
+        reports = sa.select(MessageReport.message_id).join(Message, Message.id == MessageReport.message_id).where(
+            Message.topic_id == topic.id, MessageReport.reporter_id == actor.id)
+        rows = list(db.session.scalars(support.union_all(reports)))
+        return None in rows, frozenset(r for r in rows if r is not None)
+    if not place_permissions._authenticated(actor):
+        return False, frozenset()
+    return memo.remembered(("topic_marks", topic.id, actor.id), load)
+
+
 def has_supported(actor, topic: Topic) -> bool:
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        TopicSupport.topic_id == topic.id, TopicSupport.user_id == actor.id))))
+    return _marks(actor, topic)[0]
+
+
+def reported_in_topic(actor, topic: Topic) -> frozenset[int]:
+    """The ids of the topic's messages the reader has reported."""
+    return _marks(actor, topic)[1]
 
 
 # --- messages ------------------------------------------------------------------------------
