@@ -23,7 +23,7 @@ from ..places.models import Organization, OrgKind
 from ..web import safe_next
 from ..web.forms import Form
 from . import moderation, permissions, services
-from .models import Message, MessageReport, Topic
+from .models import Topic
 
 bp = Blueprint("moderation", __name__)
 
