@@ -20,7 +20,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..places import permissions as place_permissions
 from ..places import services as place_services
-from ..places.models import Building, Courtyard
+from ..places.models import Building, Community, Courtyard
 from ..uploads import services as uploads
 from ..validation import MAX_ID, Fields, parse_id, parse_whole
 from . import payloads, permissions, rates
@@ -74,7 +74,8 @@ def get_topic(actor, topic_id, *, alone: bool = False) -> Topic:
         topic = db.session.scalar(_topic_alone(), {"id": ident})
     else:
         topic = db.session.get(Topic, ident, options=(
-            joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community),
+            joinedload(Topic.courtyard).joinedload(Courtyard.building).joinedload(Building.community)
+            .joinedload(Community.district),
             joinedload(Topic.author), joinedload(Topic.merged_into), joinedload(Topic.photos),
             joinedload(Topic.invitations).joinedload(TopicInvitation.organization),
             joinedload(Topic.invitations).joinedload(TopicInvitation.community),

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import memo
+from .. import header, memo
 from ..extensions import db
 from ..places import permissions as places
-from ..places.models import Community, District, Role
+from ..places.models import (Building, Community, CommunityStaff, Courtyard, District, Membership, MembershipStatus,
+                             Role)
 from .models import DistrictStaff, DistrictThread
 
 
@@ -81,9 +82,34 @@ def visible_districts(user) -> sa.Select:
 
 
 def can_use_districts(user) -> bool:
-    """The 片区 link in the menu: members of at least one district courtyard."""
+    """Members of at least one district courtyard."""
     ids = member_district_ids(user)
     return ids is None or bool(ids)
+
+
+def _member_anywhere(user) -> sa.ColumnElement | None:
+    """can_use_districts as SQL, for the layout's one query a page (courtyard/header.py): the
+    same three ways in as _seats — a station seat, staff of a community in a district, the
+    secretary of a courtyard there."""
+    if not _authenticated(user) or places.is_street_admin(user):
+        return None
+    in_district = Community.district_id.is_not(None)
+    return sa.or_(
+        sa.exists().where(DistrictStaff.user_id == user.id),
+        sa.exists().where(CommunityStaff.user_id == user.id, CommunityStaff.community_id == Community.id, in_district),
+        sa.exists().where(Membership.user_id == user.id, Membership.role == Role.secretary,
+                          Membership.status == MembershipStatus.active, Membership.courtyard_id == Courtyard.id,
+                          Courtyard.building_id == Building.id, Building.community_id == Community.id, in_district))
+
+
+header.register("districts", _member_anywhere)
+
+
+def offers_districts(user) -> bool:
+    """The 片区 link in the menu: can_use_districts, asked with the layout's other figures."""
+    if not _authenticated(user):
+        return False
+    return places.is_street_admin(user) or bool(header.value(user, "districts"))
 
 
 def can_view_thread(user, thread: DistrictThread) -> bool:

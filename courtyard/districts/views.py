@@ -52,7 +52,7 @@ def district_nav() -> dict:
     """Which district links the layout offers: 片区 for members of a district courtyard."""
     if not current_user.is_authenticated:
         return {}
-    return {"districts": permissions.can_use_districts(current_user),
+    return {"districts": permissions.offers_districts(current_user),
             "manage": permissions.can_manage_districts(current_user)}
 
 
@@ -68,7 +68,12 @@ def topic_district(topic) -> dict:
         can_raise = (in_district and thread is None and topic.status not in services.UNRAISABLE
                      and permissions.can_raise_topic(current_user, topic))
         return {"thread": thread,
-                "thread_visible": thread is not None and permissions.can_view_thread(current_user, thread),
+                # who may raise the topic is a member of its community's district: no seats to ask
+                "thread_visible": thread is not None and (
+                    (thread.district_id == topic.courtyard.building.community.district_id
+                     and permissions.can_raise_topic(current_user, topic))
+                    # the layout has asked whether the reader is in any district: most readers are not
+                    or (permissions.offers_districts(current_user) and permissions.can_view_thread(current_user, thread))),
                 "can_raise": can_raise,
                 "district": topic.courtyard.building.community.district if can_raise else None,
                 "no_district": not in_district and topic.status not in services.UNRAISABLE

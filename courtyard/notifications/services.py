@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
-from .. import clock, events
+from .. import clock, events, header
 from ..accounts.models import User
 from ..deliberation import permissions as topic_permissions
 from ..deliberation.models import Topic, TopicSupport
@@ -331,9 +331,16 @@ def notifications_for(actor, *, unread: bool | None = None) -> sa.Select:
     return q.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
+def _unread_expression(actor) -> sa.ColumnElement:
+    return sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None)).scalar_subquery()
+
+
+header.register("unread_notifications", _unread_expression)  # the badge, with the layout's other figures
+
+
 def unread_count(actor) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None)))
+    return db.session.scalar(sa.select(_unread_expression(actor)))
 
 
 def get_notification(actor, notification_id) -> Notification:

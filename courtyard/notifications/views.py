@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import header
 from ..deliberation import permissions
 from ..deliberation import services as topics
 from ..errors import DomainError
@@ -26,7 +27,7 @@ def notification_context() -> dict:
     """The unread count for the top bar's badge, and which of our links the navigation offers."""
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notifications": services.unread_count(current_user),
+    return {"unread_notifications": header.value(current_user, "unread_notifications") or 0,
             "show_invited_topics": bool(places.organization_ids(current_user)),
             "show_blocked_words": permissions.can_edit_blocked_words(current_user)}
 

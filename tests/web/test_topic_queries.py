@@ -121,3 +121,21 @@ def test_the_big_page_shows_what_each_panel_has(w, app):
                   "北京芳华物业服务有限公司", "第29条：又漏了"):
         assert words in page, words
     assert page.count('class="card task-card') == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_topic_raised_to_its_district_asks_no_more(w, app, role):
+    """片区: the community in a district, the topic raised to it — the page shows where it went."""
+    from courtyard.districts import services as districts
+    from courtyard.places.models import District
+    topic = big_topic(w)
+    district = District(name="芳古片区")
+    db.session.add(district)
+    db.session.flush()
+    topic.courtyard.building.community.district_id = district.id
+    db.session.commit()
+    seen = queries_for(app, getattr(w, role), f"/topics/{topic.id}")
+    assert len(seen) <= LIMIT, "\n".join(seen)
+    districts.raise_topic(w.secretary, topic, reason="几个小区都漏雨，需要片区统筹")
+    raised = queries_for(app, getattr(w, role), f"/topics/{topic.id}")
+    assert len(raised) <= LIMIT, "\n".join(raised)
