@@ -74,6 +74,11 @@ def _topic_raised_to_district(topic, *, actor, thread, **_):
     services.topic_raised_to_district(actor, topic, thread)
 
 
+def _project_changed(project, *, actor, what, update, **_):
+    if update is not None and what in ("status", "progress", "milestone"):
+        services.project_progress(actor, project, update)
+
+
 def _notice_step(notice, *, actor, update, **_):
     services.emergency(actor, notice, update)
 
@@ -83,6 +88,7 @@ RECEIVERS = {
     signals.notice_updated: _notice_step,
     signals.notice_resolved: _notice_step,
     signals.topic_raised_to_district: _topic_raised_to_district,
+    signals.project_changed: _project_changed,
     signals.message_posted: _message_posted,
     signals.topic_status_changed: _topic_status_changed,
     signals.stakeholder_invited: _stakeholder_invited,

@@ -47,10 +47,29 @@ def render_text(n: Notification) -> str:
         return task_sentence(n.kind, data) or n.text
     if n.kind == "emergency":
         return emergency_sentence(data) or n.text
+    if n.kind == "project_progress":
+        return project_sentence(data) or n.text
     if n.kind == "district_raised":
         return _("%(community)s raised “%(title)s” to %(district)s", community=data.get("community", ""),
                  title=title, district=data.get("district", ""))
     return n.text
+
+
+def project_sentence(data: dict) -> str | None:
+    """A step of a project of the pool that a topic of the reader's is linked to."""
+    from ..projects.models import STATUS_LABELS as PROJECT_STATUS_LABELS
+    from ..projects.models import ProjectStatus
+    title, topic = data.get("title", ""), data.get("topic_title", "")
+    if data.get("step") == "status":
+        try:
+            status = str(PROJECT_STATUS_LABELS[ProjectStatus(data.get("status"))])
+        except ValueError:
+            return None
+        return _("Project “%(title)s” (for “%(topic)s”) is now: %(status)s", title=title, topic=topic, status=status)
+    if data.get("step") == "milestone":
+        return _("Project “%(title)s” (for “%(topic)s”) reached a milestone: %(text)s", title=title, topic=topic,
+                 text=data.get("text", ""))
+    return _("Project “%(title)s” (for “%(topic)s”): %(text)s", title=title, topic=topic, text=data.get("text", ""))
 
 
 def emergency_sentence(data: dict) -> str | None:

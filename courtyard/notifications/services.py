@@ -47,6 +47,7 @@ REPLY, STATUS, INVITATION, MEMBERSHIP_APPROVED = "reply", "status", "invitation"
 # Worth a text message or a WeChat push, not only the in-app centre.
 EMERGENCY = "emergency"
 DISTRICT_RAISED = "district_raised"
+PROJECT_PROGRESS = "project_progress"
 OUTBOUND_KINDS = {INVITATION, MEMBERSHIP_APPROVED, "task_assigned", "task_escalated",
                   "ballot_opened", "ballot_closing", "ballot_decided", "ballot_reminder", EMERGENCY}
 
@@ -254,6 +255,26 @@ def topic_raised_to_district(actor, topic, thread) -> None:
     _notify(staff, kind=DISTRICT_RAISED, actor=actor, url=f"/districts/{thread.district_id}/threads/{thread.id}",
             data={"title": thread.title, "district": thread.district.name,
                   "community": topic.courtyard.building.community.name, "thread_id": thread.id})
+
+
+# --- the project pool (courtyard/projects) ----------------------------------------------------
+
+def project_progress(actor, project, update) -> None:
+    """A project moved on (its status, a progress note, a milestone reached): the authors and
+    supporters of the topics it is confirmed for hear it, through each topic (mutes and who may
+    read it apply), once each even when several of their topics are linked."""
+    from ..projects.models import ProjectLink
+    topic_ids = sorted(set(db.session.scalars(sa.select(ProjectLink.topic_id).where(
+        ProjectLink.project_id == project.id, ProjectLink.confirmed_at.is_not(None)))))
+    told: set[int] = set()
+    for topic in db.session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids)).order_by(Topic.id)):
+        interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
+        interested.add(topic.author_id)
+        audience = [uid for uid in _audience(topic, interested - told, actor)]
+        told.update(audience)
+        _notify(audience, kind=PROJECT_PROGRESS, actor=actor, topic=topic, url=f"/projects/{project.id}",
+                data={"title": project.title, "topic_title": topic.title, "step": update.kind.value,
+                      "status": project.status.value, "text": (update.text or "")[:120], "project_id": project.id})
 
 
 def _notify(user_ids: list[int], *, kind: str, actor=None, topic=None, courtyard_id=None, url=None,
