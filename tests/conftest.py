@@ -207,6 +207,21 @@ def client(app):
 
 
 @pytest.fixture
+def open_as(app):
+    """open_as(user) → a browser (tests/web/browser.py) logged in as `user`, in English (assertions
+    read the source strings); open_as(user, zh=True) in Chinese."""
+    from tests.web.browser import Browser
+
+    def browser(user, zh: bool = False):
+        b = Browser(app.test_client())
+        if not zh:
+            b.english()
+        b.login(user)
+        return b
+    return browser
+
+
+@pytest.fixture
 def api(app):
     """A JSON client: api.as_(user).post(path, json) → response; tokens issued on demand."""
     from .factories import ApiClient

@@ -11,17 +11,8 @@ from courtyard.deliberation.models import Message, Topic
 from courtyard.extensions import db
 
 from ..uploads.images import image_bytes, jpeg_with_gps
-from ..web.browser import Browser
 
 
-@pytest.fixture
-def open_as(app):
-    """open_as(user) → a browser logged in as `user`, in English (assertions read the source strings)."""
-    def browser(user) -> Browser:
-        b = Browser(app.test_client()).english()
-        b.login(user)
-        return b
-    return browser
 
 
 @pytest.fixture

@@ -9,18 +9,8 @@ from courtyard.districts import services
 from courtyard.districts.models import DistrictPost, DistrictThread, ExperienceCase
 from courtyard.extensions import db
 
-from ..web.browser import Browser
 
 
-@pytest.fixture
-def open_as(app):
-    def browser(user, zh: bool = False) -> Browser:
-        b = Browser(app.test_client())
-        if not zh:
-            b.english()
-        b.login(user)
-        return b
-    return browser
 
 
 def test_members_find_the_district_in_the_menu_and_residents_do_not(w, open_as):

@@ -51,3 +51,12 @@ def assert_accessible(page, where: str | None = None) -> None:
     """No critical or serious axe violation on the page."""
     found = violations(page)
     assert not found, describe(found, where or page.url)
+
+
+def check_phone_page(page, report: list[str], where: str) -> None:
+    """No wider than a 360 px phone (asserted), and axe's serious violations added to `report`
+    (a test checks several pages, then asserts the report is empty)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{where} is wider than the phone"
+    found = violations(page)
+    if found:
+        report.append(describe(found, where))

@@ -78,6 +78,28 @@ def new_page(browser, live_server, request):
         ctx.close()
 
 
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(person, target, locale) → a 360 px page, logged in as `person` (anything with a
+    `.login`; every password is tests.factories.PASSWORD) and on `target`; axe may run on it
+    (bypass_csp)."""
+    from tests.factories import PASSWORD
+    contexts = []
+
+    def open_page(person, target: str, locale: str = "zh-CN"):
+        ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, base_url=live_server.url,
+                                  bypass_csp=True)
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        login(page, person.login, PASSWORD, target)
+        return page
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -17,10 +17,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import PASSWORD
 from tests.live.world import run_world
 
-from .axe import describe, violations
+from .axe import check_phone_page
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots"
@@ -69,35 +68,6 @@ def build_world(server) -> SimpleNamespace:
     return run_world("tests.e2e.test_districts", server)
 
 
-@pytest.fixture
-def page_for(browser, live_server):
-    """page_for(person, target, locale) → a logged-in 360 px page (axe may run on it: bypass_csp)."""
-    contexts = []
-
-    def open_page(person, target: str, locale: str = "zh-CN"):
-        ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, base_url=live_server.url,
-                                  bypass_csp=True)
-        ctx.set_default_timeout(15000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"/login?next={target}")
-        form = page.locator("form:has(input[name=password])")
-        form.locator("input[name=login]").fill(person.login)
-        form.locator("input[name=password]").fill(PASSWORD)
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(f"**{target}")
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
-
-
-def _accessible(page, report: list[str], where: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{where} is wider than the phone"
-    found = violations(page)
-    if found:
-        report.append(describe(found, where))
 
 
 def _shot(page, name: str) -> None:
@@ -125,11 +95,11 @@ def test_a_topic_raised_to_the_district_and_a_post_arriving_live(live_server, pa
     thread_path = first.url.split(live_server.url, 1)[-1]
     expect(first.locator("#source-topic")).to_have_attribute("href", f"/topics/{w.topic_id}")
     first.locator('#district-thread[data-joined="true"]').wait_for()
-    _accessible(first, report, thread_path)
+    check_phone_page(first, report, thread_path)
 
     second = page_for(w.second, f"/districts/{w.district_id}")
     expect(second.locator("#thread-list")).to_contain_text("飞线充电")
-    _accessible(second, report, f"/districts/{w.district_id}")
+    check_phone_page(second, report, f"/districts/{w.district_id}")
     _shot(second, "district-list-zh.png")
     second.locator("#thread-list a").first.click()
     second.wait_for_url(f"**{thread_path}")
@@ -142,7 +112,7 @@ def test_a_topic_raised_to_the_district_and_a_post_arriving_live(live_server, pa
     expect(first.locator("#posts .message").first).to_contain_text("我们愿意一起申请")
     expect(first.locator("#no-posts")).to_be_hidden()
     assert first.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
-    _accessible(first, report, thread_path + " (live)")
+    check_phone_page(first, report, thread_path + " (live)")
     _shot(first, "district-thread-zh.png")
 
     first.goto(f"/topics/{w.topic_id}")
@@ -150,7 +120,7 @@ def test_a_topic_raised_to_the_district_and_a_post_arriving_live(live_server, pa
 
     _english(second)
     expect(second.locator("#discussion-title")).to_have_text("Discussion")
-    _accessible(second, report, thread_path + " (en)")
+    check_phone_page(second, report, thread_path + " (en)")
     _shot(second, "district-thread-en.png")
     assert not report, "\n\n".join(report)
 
@@ -162,7 +132,7 @@ def test_the_experience_cases_in_chinese_and_english(live_server, page_for):
     resident = page_for(w.resident, "/districts/cases")
     expect(resident.locator("h1")).to_have_text("经验案例")
     expect(resident.locator("#case-list")).to_contain_text("每天 18:00 加收一次")
-    _accessible(resident, report, "/districts/cases")
+    check_phone_page(resident, report, "/districts/cases")
     _shot(resident, "district-cases-zh.png")
     resident.locator("#filter-district").select_option(str(w.district_id))
     resident.locator("#filter-category").select_option("sanitation")
@@ -172,7 +142,7 @@ def test_the_experience_cases_in_chinese_and_english(live_server, page_for):
     resident.locator("#case-list a").first.click()
     resident.wait_for_url(re.compile(r".*/districts/cases/\d+$"))
     expect(resident.locator("#case-topic")).to_be_visible()
-    _accessible(resident, report, "a case")
+    check_phone_page(resident, report, "a case")
 
     station = page_for(w.station, "/districts/cases", locale="en-US")
     _english(station)
@@ -182,7 +152,7 @@ def test_the_experience_cases_in_chinese_and_english(live_server, page_for):
     station.wait_for_url("**/districts/cases?*")
     expect(station.locator(".empty")).to_have_text("No experience cases yet.")
     station.goto("/districts/cases")
-    _accessible(station, report, "/districts/cases (en)")
+    check_phone_page(station, report, "/districts/cases (en)")
     _shot(station, "district-cases-en.png")
     assert not report, "\n\n".join(report)
 

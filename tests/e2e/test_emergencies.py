@@ -16,10 +16,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import PASSWORD
 from tests.live.world import run_world
 
-from .axe import describe, violations
+from .axe import check_phone_page
 
 pytestmark = pytest.mark.browser
 
@@ -64,35 +63,6 @@ def build_world(server, *args: str) -> SimpleNamespace:
     return run_world("tests.e2e.test_emergencies", server, *args)
 
 
-@pytest.fixture
-def page_for(browser, live_server):
-    """page_for(person, target, locale) → a logged-in 360 px page (axe may run on it: bypass_csp)."""
-    contexts = []
-
-    def open_page(person, target: str, locale: str = "zh-CN"):
-        ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, base_url=live_server.url,
-                                  bypass_csp=True)
-        ctx.set_default_timeout(15000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"/login?next={target}")
-        form = page.locator("form:has(input[name=password])")
-        form.locator("input[name=login]").fill(person.login)
-        form.locator("input[name=password]").fill(PASSWORD)
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(f"**{target}")
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
-
-
-def _accessible(page, report: list[str], where: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{where} is wider than the phone"
-    found = violations(page)
-    if found:
-        report.append(describe(found, where))
 
 
 def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(live_server, page_for):
@@ -102,10 +72,10 @@ def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(li
 
     # Community staff post the notice from their phone.
     staff = page_for(w.staff, "/notices")
-    _accessible(staff, report, "/notices")
+    check_phone_page(staff, report, "/notices")
     staff.locator("#new-notice").click()
     staff.wait_for_url("**/notices/new")
-    _accessible(staff, report, "/notices/new")
+    check_phone_page(staff, report, "/notices/new")
     staff.locator("label.choice", has_text="停暖").click()
     staff.locator("#notice-title").fill("供暖主管道破裂，55号院、56号院暂停供暖")
     staff.locator("#notice-body").fill("暖井下主管道两处漏水，正在关阀泄水抢修。家中老人请注意保暖。")
@@ -115,18 +85,18 @@ def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(li
     staff.wait_for_url("**/notices/*")
     notice_path = staff.url.split(live_server.url, 1)[-1]
     expect(staff.locator(".notice-step")).to_have_count(1)
-    _accessible(staff, report, notice_path)
+    check_phone_page(staff, report, notice_path)
 
     # A resident finds it pinned on the courtyard home and keeps its page open.
     resident = page_for(w.resident, f"/courtyards/{w.east_id}")
     pinned = resident.locator("#pinned-notices")
     expect(pinned).to_contain_text("供暖主管道破裂")
-    _accessible(resident, report, f"/courtyards/{w.east_id}")
+    check_phone_page(resident, report, f"/courtyards/{w.east_id}")
     pinned.locator(f'a[href="{notice_path}"]').click()
     resident.wait_for_url(f"**{notice_path}")
     resident.locator('#notice[data-live="true"]').wait_for()
     expect(resident.locator("#update-form")).to_have_count(0)
-    _accessible(resident, report, notice_path + " (resident)")
+    check_phone_page(resident, report, notice_path + " (resident)")
 
     # The staff post an update; the resident's page shows it without reloading.
     staff.locator("#update-text").fill("第一处管道更换焊接完成，应急队已接手第二处。")
@@ -139,7 +109,7 @@ def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(li
     lead = page_for(w.lead, f"{notice_path}/checklist")
     item = lead.locator(f"#unit-{w.unit_id}")
     expect(item).to_contain_text("独居，84岁")
-    _accessible(lead, report, f"{notice_path}/checklist")
+    check_phone_page(lead, report, f"{notice_path}/checklist")
     item.locator("label.choice", has_text="需要帮助").click()
     item.locator(f"#note-{w.unit_id}").fill("已送电暖气一台，晚上再来看")
     item.locator(f"#tick-{w.unit_id}").click()
@@ -157,7 +127,7 @@ def test_staff_post_a_resident_watches_it_live_and_the_lead_ticks_a_household(li
     assert resident.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
     resident.goto(f"/communities/{w.community_id}/board")
     expect(resident.locator("#board-notices")).to_contain_text("凌晨3点20分恢复供暖")
-    _accessible(resident, report, "the 公示栏")
+    check_phone_page(resident, report, "the 公示栏")
     assert not report, "\n\n".join(report)
 
 
@@ -171,7 +141,7 @@ def test_the_households_page_and_the_notice_in_english(live_server, page_for):
     expect(lead.locator("h1")).to_have_text("Households to look after")
     item = lead.locator(f"#unit-{w.unit_id}")
     expect(item.locator('input[value="living_alone"]')).to_be_checked()
-    _accessible(lead, report, "households")
+    check_phone_page(lead, report, "households")
     other = lead.locator("#households li").first
     other.locator('label.choice').nth(1).click()
     other.locator("button[type=submit]").click()
@@ -218,7 +188,7 @@ def test_the_courtyard_home_follows_a_new_notice_a_status_and_a_new_topic(live_s
     offer = home.locator("#topics-new button")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("1")
-    _accessible(home, report, f"/courtyards/{w.east_id} (live)")
+    check_phone_page(home, report, f"/courtyards/{w.east_id} (live)")
     assert home.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded so far
     offer.click()
     expect(home.locator(".topic-card").first).to_contain_text("单元门禁坏了")
@@ -253,7 +223,7 @@ def test_two_people_on_the_checklist_see_each_others_ticks(live_server, page_for
     expect(staff.locator("#checklist-stats .stat-number").nth(2)).to_have_text("1")
     expect(item.locator(f"#note-{w.unit_id}")).to_have_value("已送电暖气一台，晚上再来看")
     assert staff.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
-    _accessible(staff, report, path + " (live)")
+    check_phone_page(staff, report, path + " (live)")
     assert not report, "\n\n".join(report)
 
 

@@ -15,10 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import PASSWORD
 from tests.live.world import run_world
 
-from .axe import describe, violations
+from .axe import check_phone_page
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -60,35 +59,10 @@ def build_world(server) -> SimpleNamespace:
     return run_world("tests.e2e.test_projects", server)
 
 
-@pytest.fixture
-def page_for(browser, live_server):
-    """page_for(person, target, locale) → a logged-in 360 px page (axe may run on it: bypass_csp)."""
-    contexts = []
-
-    def open_page(person, target: str, locale: str = "zh-CN"):
-        ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale=locale, base_url=live_server.url,
-                                  bypass_csp=True)
-        ctx.set_default_timeout(15000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"/login?next={target}")
-        form = page.locator("form:has(input[name=password])")
-        form.locator("input[name=login]").fill(person.login)
-        form.locator("input[name=password]").fill(PASSWORD)
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(f"**{target}")
-        return page
-
-    yield open_page
-    for ctx in contexts:
-        ctx.close()
 
 
 def _accessible(page, report: list[str], where: str, shot: str | None = None) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{where} is wider than the phone"
-    found = violations(page)
-    if found:
-        report.append(describe(found, where))
+    check_phone_page(page, report, where)
     if shot:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"projects-{shot}.png"), full_page=True)

@@ -9,19 +9,8 @@ from courtyard.emergencies import services
 from courtyard.emergencies.models import HouseholdFlag, Notice, Visit
 from courtyard.extensions import db
 
-from ..web.browser import Browser
 
 
-@pytest.fixture
-def open_as(app):
-    """open_as(user) → a browser logged in as `user`, in English; open_as(user, zh=True) in Chinese."""
-    def browser(user, zh: bool = False) -> Browser:
-        b = Browser(app.test_client())
-        if not zh:
-            b.english()
-        b.login(user)
-        return b
-    return browser
 
 
 def test_staff_post_a_notice_from_the_menu(w, open_as):

@@ -9,18 +9,8 @@ from courtyard.extensions import db
 from courtyard.projects import services
 from courtyard.projects.models import Project
 
-from ..web.browser import Browser
 
 
-@pytest.fixture
-def open_as(app):
-    def browser(user, zh: bool = False) -> Browser:
-        b = Browser(app.test_client())
-        if not zh:
-            b.english()
-        b.login(user)
-        return b
-    return browser
 
 
 def test_the_street_takes_an_escalated_task_into_the_pool(w, open_as):

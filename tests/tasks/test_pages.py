@@ -12,18 +12,9 @@ from courtyard.tasks import policy as service_policy
 from courtyard.tasks import services
 from courtyard.tasks.models import Task, TaskStatus
 
-from ..web.browser import Browser
 from .conftest import png_bytes
 
 
-@pytest.fixture
-def open_as(app):
-    """open_as(user) → a browser logged in as `user`, in English (assertions read the source strings)."""
-    def browser(user) -> Browser:
-        b = Browser(app.test_client()).english()
-        b.login(user)
-        return b
-    return browser
 
 
 def fresh(task) -> Task:
