@@ -52,7 +52,10 @@ def _pages(role: str, ids: dict) -> list[str]:
                 f"/proposals/{ids['ballot']}", f"/proposals/{ids['record']}/record", "/notifications"]
     staff = ["/insight", "/insight/foresight", f"/communities/{community}/ranking",
              f"/communities/{community}/exposure", f"/communities/{community}/board", "/escalations",
-             f"/topics/{topic}", "/notifications"]
+             f"/topics/{topic}", "/notifications",
+             # issue 12: the bulletin, the project pool, notices, the month's project, the 片区 and their cases
+             "/insight/bulletin", "/projects", "/notices", f"/communities/{community}/monthly-projects",
+             "/districts", "/districts/cases"]
     return {
         "resident": ["/courtyards"] + resident,
         "lead": resident + [f"/courtyards/{courtyard}/pending"],
@@ -61,7 +64,7 @@ def _pages(role: str, ids: dict) -> list[str]:
         "property": ["/tasks", f"/tasks/{ids['task']}", f"/topics/{topic}", "/notifications"],
         "community": staff + ["/admin", "/admin/communities", f"/admin/communities/{community}",
                               f"/communities/{community}/service-times"],
-        "street": staff + ["/audit", "/boards", "/admin", "/admin/users", "/admin/communities",
+        "street": staff + ["/audit", "/boards", "/admin", "/admin/users", "/admin/communities", "/admin/districts",
                            f"/admin/communities/{community}", "/admin/organizations", "/service-times"],
     }[role]
 
