@@ -54,3 +54,29 @@ def test_the_project_form_is_prefilled_and_accessible(axe_page):
     assert staff.locator("input[name=department_ids]").count() == 3
     assert_accessible(staff)
     assert staff.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def _english(page) -> None:
+    page.locator("details.topmenu > summary").click()  # the language switch is in the menu
+    page.locator(".topmenu form.lang-switch button[value=en]").click()
+    page.wait_for_load_state()
+
+
+def test_the_months_projects_in_english(axe_page):
+    from playwright.sync_api import expect
+    staff = axe_page(360)
+    login(staff, "staff", PASSWORD)
+    _english(staff)
+    staff.goto("/boards")
+    board_url = staff.url if "/board" in staff.url else staff.locator("a[href$='/board']").first.get_attribute("href")
+    community = int(re.search(r"/communities/(\d+)", board_url).group(1))
+    staff.goto(f"/communities/{community}/monthly-projects")
+    expect(staff.locator("h1")).to_have_text("Project of the month")
+    assert_accessible(staff)
+    staff.goto("/courtyards")
+    href = staff.locator("a[href^='/courtyards/']").first.get_attribute("href")
+    cy = int(re.search(r"/courtyards/(\d+)", href).group(1))
+    staff.goto(f"/monthly-projects/new?courtyard_id={cy}&category=greening&total=5")
+    expect(staff.locator("h1")).to_have_text("Take this up as the project of the month")
+    assert_accessible(staff)
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 360
