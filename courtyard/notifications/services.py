@@ -270,7 +270,7 @@ def project_progress(actor, project, update) -> None:
     for topic in db.session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids)).order_by(Topic.id)):
         interested = set(db.session.scalars(sa.select(TopicSupport.user_id).where(TopicSupport.topic_id == topic.id)))
         interested.add(topic.author_id)
-        audience = [uid for uid in _audience(topic, interested - told, actor)]
+        audience = _audience(topic, interested - told, actor)
         told.update(audience)
         _notify(audience, kind=PROJECT_PROGRESS, actor=actor, topic=topic, url=f"/projects/{project.id}",
                 data={"title": project.title, "topic_title": topic.title, "step": update.kind.value,

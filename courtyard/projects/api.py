@@ -115,15 +115,7 @@ def patch_project(project_id):
     project = services.get_project(current_user, project_id)
     body = parse_body(ProjectPatch)
     changes: dict[str, Any] = {k: getattr(body, k) for k in services.EDITABLE if k in body.model_fields_set}
-    if not changes and body.status is None:
-        raise Invalid(fields={"status": _l("Nothing to change.")})
-    if changes and body.status is not None and not services.move_allowed(current_user, project, body.status):
-        services.set_status(current_user, project, status=body.status, note=body.note)  # raises: nothing edited
-    if changes:
-        services.edit_project(current_user, project, **changes)
-    if body.status is not None:
-        services.set_status(current_user, project, status=body.status, note=body.note)
-    return _project(project)
+    return _project(services.change_project(current_user, project, changes, status=body.status, note=body.note))
 
 
 @bp.post("/projects/<int:project_id>/updates")

@@ -464,6 +464,21 @@ def move_allowed(actor, project: Project, status) -> bool:
     return rules.can_move(project.status.value, to.value) and permissions.can_move(actor, project, to.value)
 
 
+def change_project(actor, project: Project, changes: dict, *, status=None, note=None) -> Project:
+    """Edit a project's details and/or move its status on, as one act (PATCH /projects/<id>).
+    A move that would be refused is refused before anything is edited (set_status raises
+    what it would raise: Invalid, Forbidden, Conflict). Raises Invalid when there is nothing to change."""
+    if not changes and status is None:
+        raise Invalid(fields={"status": _l("Nothing to change.")})
+    if changes and status is not None and not move_allowed(actor, project, status):
+        set_status(actor, project, status=status, note=note)  # raises: nothing edited
+    if changes:
+        edit_project(actor, project, **changes)
+    if status is not None:
+        set_status(actor, project, status=status, note=note)
+    return project
+
+
 def _status_word(status: ProjectStatus) -> str:
     from .models import STATUS_LABELS
     return str(STATUS_LABELS[status])
